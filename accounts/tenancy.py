@@ -1,0 +1,54 @@
+"""The one place where organization staff are admitted: membership, role, MFA, then the scope."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django_scopes import scope, scopes_disabled
+
+from .models import Membership
+
+
+def staff_membership(user, org_slug: str) -> Membership | None:
+    """The user's membership of the organization with this slug, or None."""
+    if not user.is_authenticated:
+        return None
+    with scopes_disabled():
+        return Membership.objects.select_related("organization").filter(user=user, organization__slug=org_slug).first()
+
+
+def staff_view(*roles: str):
+    """Decorate a view under /org/<org_slug>/: outsiders get 404, members without the role 403.
+
+    The view runs inside the organization's scope, so every scoped query is limited to it."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, org_slug, *args, **kwargs):
+            membership = staff_membership(request.user, org_slug)
+            if membership is None:
+                raise Http404("No such organization.")
+            if roles and membership.role not in roles:
+                raise PermissionDenied("Your role does not allow this.")
+            if settings.CECT_REQUIRE_MFA_FOR_ADMINS and membership.role == Membership.ADMIN:
+                from allauth.mfa.utils import is_mfa_enabled
+
+                if not is_mfa_enabled(request.user):
+                    messages.warning(request, "Organization admins must turn on two-factor authentication first.")
+                    return redirect("mfa_activate_totp")
+            request.organization = membership.organization
+            request.membership = membership
+            with scope(organization=membership.organization):
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,16 @@
+"""The API's URL list and the one place domain errors become HTTP answers."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path  # noqa: F401  (apps append their routes below)
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+urlpatterns: list = []
+
+
+def exception_handler(exc, context):
+    """Map domain errors to 4xx JSON: a Django ValidationError is a 400 naming its fields."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)

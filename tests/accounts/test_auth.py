@@ -1,0 +1,119 @@
+"""Sign-up, mandatory email verification, log in, MFA and login rate limits (allauth)."""
+
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _signup(client, capture, email="new@example.com", password="a-strong-passphrase-42"):
+    with capture(execute=True):
+        return client.post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
+
+
+def test_signup_sends_verification_and_login_waits_for_it(client, django_capture_on_commit_callbacks):
+    response = _signup(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert User.objects.filter(email="new@example.com").exists()
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", body).group(1)
+
+    # Mandatory verification: the dashboard is not reachable before confirming.
+    client.logout()
+    client.post(reverse("account_login"), {"login": "new@example.com", "password": "a-strong-passphrase-42"})
+    assert client.get(reverse("dashboard")).status_code == 302
+
+    assert client.post(link).status_code == 302
+    response = client.post(reverse("account_login"), {"login": "new@example.com", "password": "a-strong-passphrase-42"})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_signup_refuses_short_and_common_passwords(client, django_capture_on_commit_callbacks):
+    response = _signup(client, django_capture_on_commit_callbacks, password="password")
+    assert response.status_code == 200
+    assert "too short" in response.content.decode() or "too common" in response.content.decode()
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_signup_does_not_reveal_existing_accounts(client, django_capture_on_commit_callbacks, trainer):
+    response = _signup(client, django_capture_on_commit_callbacks, email=trainer.email)
+    # Same answer as a new address (a redirect to "check your email"), no error naming the account.
+    assert response.status_code == 302
+    assert User.objects.filter(email=trainer.email).count() == 1
+
+
+def test_login_with_correct_password(client, trainer):
+    response = client.post(reverse("account_login"), {"login": trainer.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_sixth_failed_login_for_one_account_is_refused(client, trainer):
+    cache.clear()
+    for _ in range(5):
+        r = client.post(reverse("account_login"), {"login": trainer.email, "password": "wrong-password-x"})
+        assert r.status_code == 200
+        assert "too many" not in r.content.decode().lower()
+    r = client.post(reverse("account_login"), {"login": trainer.email, "password": "correct-horse-battery"})
+    # Even the right password is refused once the account's limit is reached.
+    assert r.status_code in (200, 429)
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.redis
+def test_login_rate_limit_holds_on_the_redis_cache(client, trainer, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    cache.clear()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": trainer.email, "password": "wrong-password-x"})
+    client.post(reverse("account_login"), {"login": trainer.email, "password": "correct-horse-battery"})
+    assert client.get(reverse("dashboard")).status_code == 302
+    cache.clear()
+
+
+def _current_code(secret):
+    return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
+
+
+def test_totp_login_asks_for_the_code(client):
+    from tests.conftest import activate_totp
+
+    user = UserFactory(email="mfa@example.com")
+    totp = activate_totp(user)
+    secret = Authenticator.objects.get(pk=totp.instance.pk).wrap().instance.data["secret"]
+    from allauth.mfa.utils import decrypt
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302 and "authenticate" in response["Location"]
+    assert client.get(reverse("dashboard")).status_code == 302  # not signed in yet
+    response = client.post(response["Location"], {"code": _current_code(decrypt(secret))})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_admin_without_totp_is_sent_to_set_it_up(client, org_a):
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(organization=org_a, role="admin").user
+    client.force_login(admin)
+    response = client.get(reverse("org_home", args=[org_a.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_admin_with_totp_reaches_the_back_office(client, org_a, admin_a):
+    client.force_login(admin_a)
+    assert client.get(reverse("org_home", args=[org_a.slug])).status_code == 200
