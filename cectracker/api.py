@@ -1,11 +1,15 @@
 """The API's URL list and the one place domain errors become HTTP answers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import path  # noqa: F401  (apps append their routes below)
+from django.urls import include, path
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("certifications.api.urls")),
+    path("", include("credits.api.urls")),
+    path("", include("audits.api.urls")),
+]
 
 
 def exception_handler(exc, context):

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 # requesting user in selectors (the reason is kept next to each name).
 PERSON_OWNED = {
     "accounts.User": "the person themselves",
+    "credits.Activity": "the trainer's own record; the provider that reported it is a source, not an owner",
+    "credits.Evidence": "belongs to the trainer's activity",
 }
 
 

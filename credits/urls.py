@@ -1,0 +1,2 @@
+urlpatterns: list = []
+org_urlpatterns: list = []
