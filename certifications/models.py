@@ -110,3 +110,31 @@ class Cycle(models.Model):
 
     def __str__(self):
         return f"{self.certification.credential.code} {self.start}…{self.end}"
+
+
+class Renewal(models.Model):
+    """A renewal submitted for a cycle: the next cycle starts on the anniversary, whatever the day."""
+
+    RENEWAL, LATE, REINSTATEMENT, EMERITUS_REINSTATEMENT = "renewal", "late", "reinstatement", "emeritus_reinstatement"
+    FEE_CHOICES = [
+        (RENEWAL, "Renewal fee"),
+        (LATE, "Late fee (grace period)"),
+        (REINSTATEMENT, "Reinstatement after lapse"),
+        (EMERITUS_REINSTATEMENT, "Reinstatement from emeritus"),
+    ]
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="renewal")
+    next_cycle = models.OneToOneField(Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    fee_kind = models.CharField(max_length=30, choices=FEE_CHOICES, default=RENEWAL)
+    fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    earned = models.DecimalField(max_digits=8, decimal_places=2, help_text="Earned when submitted.")
+
+    objects = ScopedManager(organization="cycle__certification__credential__organization")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"Renewal of {self.cycle}"
