@@ -24,7 +24,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	DJANGO_SETTINGS_MODULE=cectracker.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cectracker.settings.test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -10,7 +10,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .dates import add_months, add_years
 from .params import (
@@ -219,9 +219,8 @@ def evaluate(
     run = _Run(credential, cycle, rule_versions, level, previous_cycle_until)
     # Date order, then recording order; the input position only separates exact ties.
     order = sorted(range(len(activities)), key=lambda i: (activities[i].completed_on, activities[i].seq, i))
-    results: list[AppliedActivity] = [None] * len(activities)  # type: ignore[list-item]
-    for index in order:
-        results[index] = run.apply(activities[index])
+    by_index = {index: run.apply(activities[index]) for index in order}
+    results = tuple(by_index[index] for index in range(len(activities)))
 
     earned = sum((item.applied for item in results), ZERO)
     required = _cents(credential.required)
@@ -237,7 +236,7 @@ def evaluate(
         earned=earned,
         remaining=max(required - earned, ZERO),
         status=status,
-        activities=tuple(results),
+        activities=results,
         unit=params.unit,
         cpr_aed_ok=cpr_aed_ok,
     )
@@ -335,7 +334,7 @@ class _Run:
             assert rule is not None and rule.amount is not None
             full = _cents(rule.amount)
             label = ACTIVITY_KINDS.get(act.kind, act.kind)
-            return full, False, f"{self.org} credits {label} at a fixed {rule.amount} {unit}, whatever the hours."
+            return full, False, f"{self.org} credits {label} at a fixed {full} {units} each, whatever the hours."
         if value == VALUE_HOURS:
             assert rule is not None and rule.per_hour is not None and rule.default_hours is not None
             hours = act.hours if act.hours is not None else rule.default_hours
@@ -420,8 +419,8 @@ class _Run:
         if rule.course_number and regex is not None:
             number = (act.course_number or "").strip()
             if not regex.fullmatch(number):
-                shown = f"{number!r} is not" if number else "No course number: it must be"
-                return INVALID_COURSE_NUMBER, f"{shown} a {self.org} course number."
+                shown = f"{number!r} is not in" if number else "No course number: it needs one in"
+                return INVALID_COURSE_NUMBER, f"{shown} {self.org}'s course-number format."
         if rule.value == VALUE_PETITION:
             petition = (act.petition_status or "").strip().lower()
             if petition == PETITION_STATUS_DENIED:
@@ -430,8 +429,8 @@ class _Run:
                 return PETITION_PENDING, f"The petition awaits {self.org}'s review."
         if rule.min_grade is not None and not _grade_passes(act.grade, rule.min_grade):
             grade = (act.grade or "").strip()
-            shown = f"Grade {grade!r} is below" if grade else "No letter grade: it needs"
-            return GRADE_TOO_LOW, f"{shown} {rule.min_grade} or better."
+            shown = f"Grade {grade!r} is below {rule.min_grade}" if grade else "No letter grade"
+            return GRADE_TOO_LOW, f"{shown}: {self.org} needs {rule.min_grade} or better."
         if rule.effective_from is not None and day < rule.effective_from:
             return BEFORE_EFFECTIVE_DATE, f"{self.org} credits {label} only from {rule.effective_from} on."
         if rule.value == VALUE_NEW_CERTIFICATION:
@@ -442,7 +441,7 @@ class _Run:
         if course:
             first = self.credited_courses.get(course)
             if first is not None:
-                return DUPLICATE_COURSE, f"Course {course} was already credited in this cycle ({first})."
+                return DUPLICATE_COURSE, f"Course {course} was already credited in this cycle (completed {first})."
             if full > 0:
                 self.credited_courses[course] = day
         if rule.value == VALUE_NEW_CERTIFICATION:
@@ -461,7 +460,8 @@ class _Run:
         for cap in caps:
             for key, limit, period in self._cap_windows(cap, act.completed_on):
                 keys.append(key)
-                room = max(limit - self.cap_used.get(key, ZERO), ZERO)
+                # Down to whole cents, so that a limit written with more decimals is never exceeded.
+                room = max(limit - self.cap_used.get(key, ZERO), ZERO).quantize(CENT, rounding=ROUND_DOWN)
                 if room < applied:
                     applied = room
                     binding = f"{self.org} caps {cap.name} at {limit} {params.unit}s {period}"

@@ -397,7 +397,7 @@ class _Reader:
         return raw
 
     def choice(self, raw: Any, path: str, choices: tuple[str, ...]) -> str | None:
-        if raw not in choices:
+        if not isinstance(raw, str) or raw not in choices:
             self.fail(path, "must be one of " + ", ".join(choices))
             return None
         return raw
@@ -412,6 +412,8 @@ class _Reader:
         return None
 
     def params(self, data: Any) -> RuleParams:
+        if not isinstance(data, Mapping):
+            raise RuleParamsError({"non_field_errors": "must be an object"})
         data = self.mapping(data, "", _TOP_KEYS)
         for key in _TOP_REQUIRED:
             if key not in data:
@@ -425,8 +427,11 @@ class _Reader:
         pattern = self.pattern(data.get("course_number_pattern"))
         count_course_once = self.boolean(data.get("count_course_once", False), "count_course_once")
         cpr_aed_required = self.boolean(data.get("cpr_aed_required", False), "cpr_aed_required")
-        kinds = self.kinds(data["kinds"], pattern) if "kinds" in data else ()
-        caps = self.caps(data.get("caps", []), {rule.kind for rule in kinds})
+        # Later checks use what was written, so that one mistake is reported once, where it is.
+        has_pattern = data.get("course_number_pattern") is not None
+        kinds = self.kinds(data["kinds"], has_pattern) if "kinds" in data else ()
+        written_kinds = set(data["kinds"]) if isinstance(data.get("kinds"), Mapping) else set()
+        caps = self.caps(data.get("caps", []), written_kinds & set(ACTIVITY_KINDS))
         other_orgs = tuple(
             OtherOrg(name, unit)
             for name, unit in self.named_decimals(data.get("other_orgs", {}), "other_orgs", positive=True)
@@ -477,7 +482,7 @@ class _Reader:
             return None
         return raw
 
-    def kinds(self, raw: Any, pattern: str | None) -> tuple[KindRule, ...]:
+    def kinds(self, raw: Any, has_pattern: bool) -> tuple[KindRule, ...]:
         raw = self.mapping(raw, "kinds")
         if not raw and "kinds" not in self.errors:
             self.fail("kinds", "must list at least one kind")
@@ -487,12 +492,12 @@ class _Reader:
             if kind not in ACTIVITY_KINDS:
                 self.fail(path, "unknown activity kind")
                 continue
-            rule = self.kind(kind, spec, path, pattern)
+            rule = self.kind(kind, spec, path, has_pattern)
             if rule is not None:
                 rules.append(rule)
         return tuple(rules)
 
-    def kind(self, kind: str, raw: Any, path: str, pattern: str | None) -> KindRule | None:
+    def kind(self, kind: str, raw: Any, path: str, has_pattern: bool) -> KindRule | None:
         before = len(self.errors)
         spec = self.mapping(raw, path, _KIND_ALL)
         status = self.choice(spec.get("status"), f"{path}.status", KIND_STATUSES)
@@ -529,7 +534,7 @@ class _Reader:
         if effective_from is not None:
             effective_from = self.day(effective_from, f"{path}.effective_from")
         course_number = self.boolean(spec.get("course_number", False), f"{path}.course_number")
-        if course_number and pattern is None:
+        if course_number and not has_pattern:
             self.fail(f"{path}.course_number", "needs a course_number_pattern")
         if len(self.errors) > before or status is None or value is None:
             return None

@@ -48,15 +48,27 @@ def run(
     )
 
 
-def run_ace(*activities: ActivityInput, code: str = "ACE-CPT", start: str = "2024-01-01", as_of: str = "2024-06-01",
-            versions: tuple[RuleVersion, ...] = ACE_VERSIONS, **kwargs: Any) -> CycleResult:
+def run_ace(
+    *activities: ActivityInput,
+    code: str = "ACE-CPT",
+    start: str = "2024-01-01",
+    as_of: str = "2024-06-01",
+    versions: tuple[RuleVersion, ...] = ACE_VERSIONS,
+    **kwargs: Any,
+) -> CycleResult:
     """An ACE cycle 2024-01-01 .. 2025-12-31 by default."""
     return run(*activities, code=code, start=start, as_of=as_of, versions=versions, **kwargs)
 
 
-def run_acsm(*activities: ActivityInput, code: str = "ACSM-CPT", start: str = "2023-03-15", as_of: str = "2024-06-01",
-             cpr: str | None = "2030-01-01", versions: tuple[RuleVersion, ...] = ACSM_VERSIONS,
-             **kwargs: Any) -> CycleResult:
+def run_acsm(
+    *activities: ActivityInput,
+    code: str = "ACSM-CPT",
+    start: str = "2023-03-15",
+    as_of: str = "2024-06-01",
+    cpr: str | None = "2030-01-01",
+    versions: tuple[RuleVersion, ...] = ACSM_VERSIONS,
+    **kwargs: Any,
+) -> CycleResult:
     """An ACSM cycle 2023-03-15 .. 2026-03-14 (grace to 2026-09-14) by default, CPR/AED valid."""
     return run(*activities, code=code, start=start, as_of=as_of, versions=versions, cpr=cpr, **kwargs)
 

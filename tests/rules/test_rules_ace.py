@@ -20,8 +20,12 @@ def test_ace_counts_in_cecs_of_one_tenth_per_hour():
 
 def test_twenty_entries_of_a_tenth_make_exactly_two():
     """RULES §2: all amounts are decimals: twenty ACE entries of 0.1 make exactly 2.0."""
-    result = run_ace(*(act(f"a{i}", "approved_course", "2024-05-01", amount="0.1", course_number=f"CA{10000 + i}")
-                       for i in range(20)))
+    result = run_ace(
+        *(
+            act(f"a{i}", "approved_course", "2024-05-01", amount="0.1", course_number=f"CA{10000 + i}")
+            for i in range(20)
+        )
+    )
     assert result.earned == Decimal("2.0")
     assert str(result.earned) == "2.00"
     assert result.remaining == 0
@@ -30,8 +34,12 @@ def test_twenty_entries_of_a_tenth_make_exactly_two():
 
 def test_each_applied_amount_is_rounded_half_up_to_cents():
     """RULES §2: 1.01 quarter hours x 0.8 = 0.808 -> 0.81; earned is the sum of the rounded amounts."""
-    result = run_ace(*(act(f"q{i}", "college_course", "2024-05-01", credit_hours="1.01", term="quarter", grade="B")
-                       for i in range(3)))
+    result = run_ace(
+        *(
+            act(f"q{i}", "college_course", "2024-05-01", credit_hours="1.01", term="quarter", grade="B")
+            for i in range(3)
+        )
+    )
     assert [str(item.applied) for item in result.activities] == ["0.81", "0.81", "0.81"]
     assert str(result.earned) == "2.43"  # not 2.424 rounded to 2.42
 
@@ -123,8 +131,21 @@ def test_college_course_without_a_known_term_gets_the_lower_rate():
 
 @pytest.mark.parametrize(
     ("grade", "counts"),
-    [("A+", True), ("a", True), ("B-", True), ("C+", True), ("C", True), (" c ", True),
-     ("C-", False), ("D", False), ("F", False), ("P", False), ("Pass", False), ("", False), (None, False)],
+    [
+        ("A+", True),
+        ("a", True),
+        ("B-", True),
+        ("C+", True),
+        ("C", True),
+        (" c ", True),
+        ("C-", False),
+        ("D", False),
+        ("F", False),
+        ("P", False),
+        ("Pass", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_college_course_needs_grade_c_or_better(grade, counts):
     """RULES §4 college course / §6 grade_too_low: C or better; C- and below, or no letter grade, do not count."""
@@ -149,7 +170,9 @@ def test_other_structured_learning_only_through_a_petition():
     assert ACE.petition_guide_per_hour == Decimal("0.1")  # the guide: 0.1 CEC per hour
 
 
-@pytest.mark.parametrize("kind", ["workout", "job_duties", "job_shadowing", "reading", "auditing", "emt", "lifeguarding"])
+@pytest.mark.parametrize(
+    "kind", ["workout", "job_duties", "job_shadowing", "reading", "auditing", "emt", "lifeguarding"]
+)
 def test_workouts_and_activity_courses_never_count(kind):
     """RULES §4 workout sessions, activity courses: never count; §6 lists the never-credited kinds."""
     result = run_ace(act("w", kind, "2024-05-01", amount="0.5", hours="5"))

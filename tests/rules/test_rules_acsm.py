@@ -226,7 +226,9 @@ def test_new_certification_of_another_organization_applies_zero():
     assert applied(result) == {"ace": ("0.00", "ineligible_activity"), "unknown": ("0.00", "ineligible_activity")}
 
 
-@pytest.mark.parametrize("kind", ["auditing", "job_duties", "job_shadowing", "reading", "emt", "lifeguarding", "workout"])
+@pytest.mark.parametrize(
+    "kind", ["auditing", "job_duties", "job_shadowing", "reading", "emt", "lifeguarding", "workout"]
+)
 def test_never_credited_kinds(kind):
     """RULES §5: auditing a college course, job duties, job shadowing, reading, EMT, lifeguarding, workouts: 0."""
     result = run_acsm(act("x", kind, "2024-01-10", amount="3", hours="3"))

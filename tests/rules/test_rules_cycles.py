@@ -9,7 +9,6 @@ from certifications.rules.engine import Cycle, cycle_status
 
 from .support import ACE_VERSIONS, act, applied, defaults, run_ace, run_acsm, variant, versions_of
 
-
 _numbers = itertools.count(10000)
 
 
@@ -59,7 +58,9 @@ def test_grace_period_credits_never_count_toward_the_next_cycle():
     later_course = act("n", "approved_course", "2026-07-01", amount="5")
     old = run_acsm(grace_course, as_of="2026-05-02")
     assert applied(old)["g"] == ("5.00", None)
-    new = run_acsm(grace_course, later_course, start="2026-03-15", as_of="2026-08-01", previous_cycle_until=date(2026, 5, 1))
+    new = run_acsm(
+        grace_course, later_course, start="2026-03-15", as_of="2026-08-01", previous_cycle_until=date(2026, 5, 1)
+    )
     assert applied(new) == {"g": ("0.00", "outside_cycle"), "n": ("5.00", None)}
 
 
