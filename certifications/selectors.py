@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -113,7 +114,7 @@ def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
             Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
         )
         cycles_by_cert: dict[int, list[Cycle]] = defaultdict(list)
-        for cycle in Cycle.objects.filter(certification__user=user).order_by("start"):
+        for cycle in Cycle.objects.filter(certification__user=user).select_related("renewal").order_by("start"):
             cycles_by_cert[cycle.certification_id].append(cycle)
         activities = list(
             Activity.objects.filter(user=user, voided_at__isnull=True).select_related("new_credential__organization")
@@ -141,11 +142,16 @@ def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
 
 
 def _previous_until(cycles: list[Cycle]) -> date | None:
-    """The last day the previous cycle could still collect credits (its grace end, or its end)."""
+    """The last day the previous cycle could still collect credits: its end when renewed on time;
+    during grace, the day it was renewed; without a renewal on record, its grace end (RULES §3)."""
     if len(cycles) < 2:
         return None
     previous = cycles[-2]
-    return previous.grace_until or previous.end
+    try:
+        renewed_on = timezone.localdate(previous.renewal.submitted_at)
+    except ObjectDoesNotExist:
+        return previous.grace_until or previous.end
+    return max(previous.end, min(renewed_on, previous.grace_until or previous.end))
 
 
 def cycle_progress(*, cycle: Cycle, as_of: date | None = None) -> Progress:
@@ -155,7 +161,11 @@ def cycle_progress(*, cycle: Cycle, as_of: date | None = None) -> Progress:
     as_of = as_of or timezone.localdate()
     with scopes_disabled():
         certification = Certification.objects.select_related("credential__organization").get(pk=cycle.certification_id)
-        earlier = list(Cycle.objects.filter(certification=certification, start__lte=cycle.start).order_by("start"))
+        earlier = list(
+            Cycle.objects.filter(certification=certification, start__lte=cycle.start)
+            .select_related("renewal")
+            .order_by("start")
+        )
         activities = list(
             Activity.objects.filter(user_id=certification.user_id, voided_at__isnull=True).select_related(
                 "new_credential__organization"

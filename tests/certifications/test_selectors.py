@@ -79,3 +79,43 @@ def test_voided_activities_do_not_count(shipped, trainer):
         voided_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC),
     )
     assert cycle_progress(cycle=ace.cycles.get()).result.earned == Decimal("0")
+
+
+def _renew(certification, on):
+    from certifications.models import Renewal
+    from certifications.services import cycle_create
+
+    old = certification.cycles.get()
+    new = cycle_create(
+        certification=certification, start=dt.date(old.end.year, old.end.month, old.end.day) + dt.timedelta(days=1)
+    )
+    renewal = Renewal.objects.create(cycle=old, next_cycle=new, earned=Decimal("45"))
+    Renewal.objects.filter(pk=renewal.pk).update(submitted_at=dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC))
+    old.recorded_status = "renewed"
+    old.save()
+    return new
+
+
+def test_grace_period_credits_stay_with_the_cycle_renewed_late(shipped, trainer):
+    """RULES §3: CECs earned during grace count toward the cycle being completed, never the next."""
+    acsm = CertificationFactory(
+        user=trainer, credential=Credential.objects.get(code="ACSM-CPT"), certified_on=dt.date(2022, 3, 15)
+    )
+    in_grace = ActivityFactory(user=trainer, awarding_org="ACSM", amount=Decimal("5"), completed_on=dt.date(2025, 4, 1))
+    after_renewal = ActivityFactory(
+        user=trainer, awarding_org="ACSM", amount=Decimal("2"), completed_on=dt.date(2025, 5, 1)
+    )
+    new_cycle = _renew(acsm, on=dt.date(2025, 4, 15))  # renewed during grace
+    applied = {a.id: a for a in cycle_progress(cycle=new_cycle, as_of=dt.date(2025, 6, 1)).result.activities}
+    assert applied[str(in_grace.pk)].reason == "outside_cycle"
+    assert applied[str(after_renewal.pk)].applied == Decimal("2.00")
+
+
+def test_after_an_on_time_renewal_the_next_cycle_counts_from_its_start(shipped, trainer):
+    acsm = CertificationFactory(
+        user=trainer, credential=Credential.objects.get(code="ACSM-CPT"), certified_on=dt.date(2022, 3, 15)
+    )
+    early = ActivityFactory(user=trainer, awarding_org="ACSM", amount=Decimal("3"), completed_on=dt.date(2025, 3, 20))
+    new_cycle = _renew(acsm, on=dt.date(2025, 3, 1))  # before the end date
+    applied = {a.id: a for a in cycle_progress(cycle=new_cycle, as_of=dt.date(2025, 6, 1)).result.activities}
+    assert applied[str(early.pk)].applied == Decimal("3.00")
