@@ -6,6 +6,7 @@ or `user_progress`, which call the one engine in `certifications.rules`."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -188,3 +189,45 @@ def cycle_progress(*, cycle: Cycle, as_of: date | None = None) -> Progress:
         as_of=as_of,
     )
     return Progress(certification, cycle, result)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What renewing a cycle costs on a given day (RULES §3, §7): which fee applies and how much."""
+
+    fee_kind: str  # one of Renewal.FEE_CHOICES
+    fee: Decimal | None  # None where the organization publishes no amount
+    currency: str
+    allowed: bool  # False when only the organization can act (lapsed: reinstatement)
+    message: str
+
+
+def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Quote:
+    """The fee for renewing `cycle` on `on`: on time, late in grace, or reinstatement after lapse."""
+    from .models import Renewal
+    from .rules.engine import version_in_force
+
+    with scopes_disabled():
+        versions = rule_versions(organization_ids=[certification.credential.organization_id])
+    params = version_in_force(versions=versions[certification.credential.organization_id], on=cycle.start).params
+    fees, base = params.fees, certification.credential.renewal_fee
+    if cycle.recorded_status == Cycle.EMERITUS:
+        return Quote(
+            Renewal.EMERITUS_REINSTATEMENT,
+            fees.emeritus_reinstatement,
+            fees.currency,
+            False,
+            "Returning from emeritus to active status goes through the organization.",
+        )
+    if on <= cycle.end:
+        return Quote(Renewal.RENEWAL, base, fees.currency, True, "Renewal fee.")
+    if cycle.grace_until is not None and on <= cycle.grace_until:
+        late = None if base is None and fees.late is None else (base or Decimal(0)) + (fees.late or Decimal(0))
+        return Quote(Renewal.LATE, late, fees.currency, True, "Renewal fee plus the late fee for renewing in grace.")
+    return Quote(
+        Renewal.REINSTATEMENT,
+        fees.reinstatement,
+        fees.currency,
+        False,
+        "The certification has lapsed: reinstatement goes through the organization.",
+    )

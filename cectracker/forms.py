@@ -1,0 +1,17 @@
+"""Form pieces shared by every app."""
+
+from django import forms
+
+# ISO first, then the US forms trainers type from their certificates (RULES §8 accepts both).
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y"]
+
+
+class FlexibleDateField(forms.DateField):
+    """A date typed as 2026-03-01 or 03/01/2026; the error says which forms work."""
+
+    widget = forms.DateInput(attrs={"placeholder": "MM/DD/YYYY", "inputmode": "numeric"})
+    default_error_messages = {"invalid": "Enter the date as MM/DD/YYYY (for example 03/01/2026) or 2026-03-01."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
