@@ -250,7 +250,8 @@ def _org_key(name: str) -> str:
     return name.strip().casefold()
 
 
-def _course_key(number: str | None) -> str:
+def course_key(number: str | None) -> str:
+    """A course number as compared and stored: trimmed, upper case (ace cep12345 == CEP12345)."""
     return (number or "").strip().upper()
 
 
@@ -437,7 +438,7 @@ class _Run:
             assert new is not None
             if new.level <= self.level.level:
                 return NOT_HIGHER_LEVEL, f"{new.code} is not higher than the {self.level.code} already held."
-        course = _course_key(act.course_number) if params.count_course_once else ""
+        course = course_key(act.course_number) if params.count_course_once else ""
         if course:
             first = self.credited_courses.get(course)
             if first is not None:
