@@ -45,3 +45,34 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
         data={"before": {"role": before}, "after": {"role": role}},
     )
     return membership
+
+
+def api_token_regenerate(*, user: User) -> str:
+    """Replace the person's API token with a new one and return its key (shown to them once)."""
+    from rest_framework.authtoken.models import Token
+
+    had_token = Token.objects.filter(user=user).delete()[0] > 0
+    token = Token.objects.create(user=user)
+    # Never log the key itself: the action log is readable by more people than the token's owner.
+    log_action(
+        actor=user,
+        action="api_token.regenerated" if had_token else "api_token.created",
+        subject_user=user,
+        data={"before": {"token": had_token}, "after": {"token": True, "created": token.created.isoformat()}},
+    )
+    return token.key
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the person's API token; requests with it get 401 from then on. False if there was none."""
+    from rest_framework.authtoken.models import Token
+
+    deleted = Token.objects.filter(user=user).delete()[0] > 0
+    if deleted:
+        log_action(
+            actor=user,
+            action="api_token.revoked",
+            subject_user=user,
+            data={"before": {"token": True}, "after": {"token": False}},
+        )
+    return deleted

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("account/api-token/", views.api_token, name="api_token"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import ActionLog, Membership
+from .services import api_token_regenerate, api_token_revoke
 from .tenancy import staff_view
 
 
@@ -18,6 +21,24 @@ def home(request):
 @login_required
 def dashboard(request):
     return render(request, "accounts/dashboard.html")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token(request):
+    """Create, regenerate or revoke the trainer's API token; a new key is shown once, on the POST's answer."""
+    from rest_framework.authtoken.models import Token
+
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if api_token_revoke(user=request.user):
+                messages.success(request, "Your API token is revoked: requests that use it are now refused.")
+            return redirect("api_token")
+        new_key = api_token_regenerate(user=request.user)
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})
 
 
 @require_GET

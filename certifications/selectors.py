@@ -231,3 +231,37 @@ def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Qu
         False,
         "The certification has lapsed: reinstatement goes through the organization.",
     )
+
+
+def certifications_of(*, user: User):
+    """The person's certifications with credential and organization, oldest first; the only way views reach them."""
+    with scopes_disabled():
+        return Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
+
+
+def cycles_of(*, user: User):
+    """The person's cycles (any certification), with certification, credential and organization loaded."""
+    with scopes_disabled():
+        return Cycle.objects.filter(certification__user=user).select_related("certification__credential__organization")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One activity of a cycle and what it applied there."""
+
+    activity: object  # credits.models.Activity
+    applied: object  # rules.engine.AppliedActivity
+
+
+def cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tuple[Progress, list[StatementLine]]:
+    """A cycle evaluated by `cycle_progress`, with each activity dated in the cycle (or its grace) and what it applied.
+
+    Activities the engine puts outside the cycle are left out: they belong to another cycle."""
+    from credits.models import Activity
+
+    from .rules.engine import OUTSIDE_CYCLE
+
+    progress = cycle_progress(cycle=cycle, as_of=as_of)
+    applied = {item.id: item for item in progress.result.activities if item.reason != OUTSIDE_CYCLE}
+    activities = Activity.objects.filter(pk__in=[int(pk) for pk in applied]).order_by("completed_on", "pk")
+    return progress, [StatementLine(activity, applied[str(activity.pk)]) for activity in activities]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "certifications",
     "credits",
     "audits",
+    "exports",
 ]
 
 MIDDLEWARE = [

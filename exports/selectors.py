@@ -1,0 +1,132 @@
+"""Reads for exports: the activities spreadsheet, the calendar feed's events, the feed behind a token."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from accounts.models import User
+from certifications.models import Certification
+from certifications.rules.engine import OUTSIDE_CYCLE
+from certifications.selectors import certifications_of, cycle_progress, cycle_statement, cycles_of
+
+from .ical import AllDayEvent
+from .models import CalendarFeed, feed_token_hash
+
+UID_DOMAIN = "cectracker"
+
+# A cycle's status in words (RULES §3), for people reading a transcript.
+STATUS_LABELS = {
+    "in_progress": "In progress",
+    "requirements_met": "Requirements met: renewal can be submitted",
+    "renewed": "Renewed",
+    "grace": "Expired, in the grace period (inactive: not to be presented as certified)",
+    "expired": "Expired",
+    "lapsed": "Lapsed: reinstatement goes through the organization",
+    "inactive": "Inactive",
+    "emeritus": "Emeritus",
+}
+
+
+@dataclass(frozen=True)
+class ActivityApplications:
+    """Every activity of a person and, per certification held, what it applied and why (None: nothing)."""
+
+    certifications: list[Certification]
+    activities: list  # credits.models.Activity, oldest first
+    applied: dict[tuple[int, int], object]  # (activity id, certification id) -> AppliedActivity
+
+
+def activity_applications(*, user: User, as_of: date | None = None) -> ActivityApplications:
+    """Each activity applied to the cycle of each certification it falls in, evaluated by `cycle_progress`."""
+    from credits.models import Activity
+
+    certifications = list(certifications_of(user=user))
+    applied: dict[tuple[int, int], object] = {}
+    for cycle in cycles_of(user=user).order_by("start"):
+        for item in cycle_progress(cycle=cycle, as_of=as_of).result.activities:
+            key = (int(item.id), cycle.certification_id)
+            # The cycle that holds the activity wins; otherwise keep why it is outside every cycle.
+            if item.reason != OUTSIDE_CYCLE or key not in applied:
+                applied[key] = item
+    activities = list(Activity.objects.filter(user=user, voided_at__isnull=True).order_by("completed_on", "pk"))
+    return ActivityApplications(certifications, activities, applied)
+
+
+def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
+    """The active feed a secret token opens, or None (unknown or revoked)."""
+    return (
+        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def calendar_feed_active(*, user: User) -> CalendarFeed | None:
+    """The person's feed that is still valid, if any."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def calendar_events(*, user: User) -> list[AllDayEvent]:
+    """The person's deadlines: each certification's current cycle end and grace end, and CPR/AED expiry."""
+    latest = {}
+    for cycle in cycles_of(user=user).order_by("start"):
+        latest[cycle.certification_id] = cycle
+    events = []
+    for certification in certifications_of(user=user):
+        code = certification.credential.code
+        cycle = latest.get(certification.pk)
+        if cycle is not None:
+            events.append(
+                AllDayEvent(
+                    uid=f"cycle-{cycle.pk}-end@{UID_DOMAIN}",
+                    day=cycle.end,
+                    summary=f"{code}: last day of the certification cycle",
+                    description=f"The {code} cycle that started {cycle.start:%b %-d, %Y} ends today: "
+                    "credits must be earned and the renewal submitted by now.",
+                )
+            )
+            if cycle.grace_until:
+                events.append(
+                    AllDayEvent(
+                        uid=f"cycle-{cycle.pk}-grace@{UID_DOMAIN}",
+                        day=cycle.grace_until,
+                        summary=f"{code}: grace period ends",
+                        description=f"Last day to renew {code} late. After today the certification lapses "
+                        "and only the organization can reinstate it.",
+                    )
+                )
+        if certification.cpr_aed_valid_until:
+            events.append(
+                AllDayEvent(
+                    uid=f"certification-{certification.pk}-cpr-aed@{UID_DOMAIN}",
+                    day=certification.cpr_aed_valid_until,
+                    summary=f"CPR/AED expires ({code})",
+                    description=f"The CPR/AED certification recorded with your {code} expires today.",
+                )
+            )
+    return sorted(events, key=lambda e: (e.day, e.uid))
+
+
+def transcript_context(*, cycle, as_of: date | None = None) -> dict:
+    """What the transcript of one cycle shows: the person, the credential, the cycle's figures and each activity."""
+    from django.utils import timezone
+
+    progress, lines = cycle_statement(cycle=cycle, as_of=as_of)
+    certification = progress.certification
+    return {
+        "person": certification.user,
+        "certification": certification,
+        "credential": certification.credential,
+        "organization": certification.credential.organization,
+        "cycle": cycle,
+        "result": progress.result,
+        "lines": lines,
+        "status_label": STATUS_LABELS.get(progress.result.status, progress.result.status),
+        "generated_on": as_of or timezone.localdate(),
+    }
+
+
+def transcript_pdf(*, cycle, as_of: date | None = None) -> bytes:
+    """The cycle's transcript as PDF bytes (WeasyPrint, network-free)."""
+    from cectracker.pdf import render_pdf
+
+    return render_pdf("certifications/transcript_pdf.html", transcript_context(cycle=cycle, as_of=as_of))
