@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("certifications/", views.CertificationListCreateApi.as_view(), name="api-certifications"),
+    path("certifications/<int:pk>/", views.CertificationDetailApi.as_view(), name="api-certification"),
+    path("certifications/<int:pk>/cycles/", views.CertificationCyclesApi.as_view(), name="api-certification-cycles"),
+    path("cycles/<int:pk>/", views.CycleDetailApi.as_view(), name="api-cycle"),
+]
