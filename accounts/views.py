@@ -27,18 +27,20 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request):
-    """Create, regenerate or revoke the trainer's API token; a new key is shown once, on the POST's answer."""
+    """Create, regenerate or revoke the trainer's API token. A new key is shown once: it waits in the session
+    only until the redirected page shows it, so a reload neither repeats the POST nor shows the key again."""
     from rest_framework.authtoken.models import Token
 
-    new_key = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if api_token_revoke(user=request.user):
                 messages.success(request, "Your API token is revoked: requests that use it are now refused.")
-            return redirect("api_token")
-        new_key = api_token_regenerate(user=request.user)
+        else:
+            request.session["new_api_token"] = api_token_regenerate(user=request.user)
+        return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})
+    new_key = request.session.pop("new_api_token", None)
+    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key if token else None})
 
 
 @require_GET

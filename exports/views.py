@@ -87,18 +87,21 @@ def transcript_pdf(request, cycle_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_feed(request):
-    """Create, regenerate or revoke the private calendar feed; a new URL is shown once, on the POST's answer."""
-    feed_url = None
+    """Create, regenerate or revoke the private calendar feed. A new address is shown once: it waits in the
+    session only until the redirected page shows it."""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if calendar_feed_revoke(user=request.user):
                 messages.success(request, "Your calendar feed is revoked: its address no longer works.")
-            return redirect("calendar_feed")
-        _, token = calendar_feed_create(user=request.user)
-        feed_url = request.build_absolute_uri(reverse("calendar_ics", kwargs={"token": token}))
-    return render(
-        request, "exports/calendar_feed.html", {"feed": calendar_feed_active(user=request.user), "feed_url": feed_url}
-    )
+        else:
+            _, token = calendar_feed_create(user=request.user)
+            request.session["new_calendar_feed_url"] = request.build_absolute_uri(
+                reverse("calendar_ics", kwargs={"token": token})
+            )
+        return redirect("calendar_feed")
+    feed = calendar_feed_active(user=request.user)
+    feed_url = request.session.pop("new_calendar_feed_url", None)
+    return render(request, "exports/calendar_feed.html", {"feed": feed, "feed_url": feed_url if feed else None})
 
 
 @require_GET

@@ -54,7 +54,7 @@ def test_the_page_shows_a_new_token_once_and_regenerating_replaces_it(client, tr
     page = client.get(reverse("api_token"))
     assert page.status_code == 200 and b"You have no API token" in page.content
 
-    created = client.post(reverse("api_token"), {"action": "create"})
+    created = client.post(reverse("api_token"), {"action": "create"}, follow=True)
     first = Token.objects.get(user=trainer).key
     assert first in created.content.decode()
     assert "no-store" in created["Cache-Control"]

@@ -61,7 +61,7 @@ def test_unknown_and_revoked_tokens_are_404(client, holder):
     assert client.get(reverse("calendar_ics", args=["x" * 43])).status_code == 404
     assert client.get("/calendar/short.ics").status_code == 404
     client.force_login(holder["user"])
-    token = _token(client.post(reverse("calendar_feed"), {"action": "create"}))
+    token = _token(client.post(reverse("calendar_feed"), {"action": "create"}, follow=True))
     assert client.get(reverse("calendar_ics", args=[token])).status_code == 200
     client.post(reverse("calendar_feed"), {"action": "revoke"})
     client.logout()
@@ -71,8 +71,8 @@ def test_unknown_and_revoked_tokens_are_404(client, holder):
 
 def test_regenerating_replaces_the_address(client, holder):
     client.force_login(holder["user"])
-    old = _token(client.post(reverse("calendar_feed"), {"action": "create"}))
-    page = client.post(reverse("calendar_feed"), {"action": "regenerate"})
+    old = _token(client.post(reverse("calendar_feed"), {"action": "create"}, follow=True))
+    page = client.post(reverse("calendar_feed"), {"action": "regenerate"}, follow=True)
     new = _token(page)
     assert new != old and "no-store" in page["Cache-Control"]
     assert client.get(reverse("calendar_ics", args=[old])).status_code == 404
