@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from .serializers import (
     cycle_detail_data,
 )
 
-ERRORS = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+ERRORS = OpenApiTypes.OBJECT  # {"field": ["message", ...]}, nested like the input
 UNAUTHORIZED = OpenApiResponse(
     description="No credentials, or a revoked or unknown token.",
     examples=[OpenApiExample("Not authenticated", value={"detail": "Invalid token."}, response_only=True)],
