@@ -2,7 +2,7 @@
 
 Decides whether transcripts render in the request or in a Celery task (ARCHITECTURE "Background work").
 Run: DJANGO_SETTINGS_MODULE=cectracker.settings.local .venv/bin/python bench/transcript_pdf.py
-Needs no database: the template gets a context shaped like `exports.selectors.transcript_context`."""
+Needs no database: the template gets a context shaped like `certifications.exports.selectors.transcript_context`."""
 
 import os
 import statistics

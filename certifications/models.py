@@ -138,3 +138,6 @@ class Renewal(models.Model):
 
     def __str__(self):
         return f"Renewal of {self.cycle}"
+
+
+from .exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)

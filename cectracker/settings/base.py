@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "certifications",
     "credits",
     "audits",
-    "exports",
 ]
 
 MIDDLEWARE = [

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ActionLog
+from certifications.exports.ical import AllDayEvent, ical_calendar
+from certifications.exports.models import CalendarFeed
+from certifications.exports.services import calendar_feed_create
 from certifications.services import cycle_create
-from exports.ical import AllDayEvent, ical_calendar
-from exports.models import CalendarFeed
-from exports.services import calendar_feed_create
 
 pytestmark = pytest.mark.django_db
 

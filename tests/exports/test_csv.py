@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from exports.csv import safe_cell
+from certifications.exports.csv import safe_cell
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db

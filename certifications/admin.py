@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CalendarFeed
+from .exports.models import CalendarFeed
 
 
 @admin.register(CalendarFeed)

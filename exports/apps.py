@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ExportsConfig(AppConfig):
-    name = "exports"
-    verbose_name = "Exports (CSV, transcripts, calendar feeds)"
