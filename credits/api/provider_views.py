@@ -228,7 +228,7 @@ class CourseRetireView(ProviderAPIView):
         summary="Retire a course (no new completions; past activities keep counting)",
         parameters=[IDEMPOTENCY_HEADER],
         request=None,
-        responses={200: s.CourseOutSerializer, **NOT_FOUND, **POST_ERRORS},
+        responses={200: s.CourseOutSerializer, **BAD_INPUT, **NOT_FOUND, **POST_ERRORS},
     )
     def post(self, request, *args, **kwargs):
         return self.idempotent_post(request, *args, **kwargs)
