@@ -36,12 +36,17 @@ class ProviderCompletion(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Replays (with or without an Idempotency-Key) cannot create a second copy.
+            # Replays (with or without an Idempotency-Key) cannot create a second copy; a voided completion
+            # no longer blocks its corrected report.
             models.UniqueConstraint(
-                fields=["provider", "course", "attendee_key", "completed_on"], name="one_completion_per_attendee_day"
+                fields=["provider", "course", "attendee_key", "completed_on"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_completion_per_attendee_day",
             ),
             models.UniqueConstraint(
-                fields=["provider", "record_id"], condition=~models.Q(record_id=""), name="unique_provider_record_id"
+                fields=["provider", "record_id"],
+                condition=~models.Q(record_id="") & models.Q(voided_at__isnull=True),
+                name="unique_provider_record_id",
             ),
         ]
         indexes = [

@@ -370,7 +370,6 @@ def completions_report(*, provider: Provider, records: list[Any], request_id: uu
             "completion_id": completion.pk,
             "activity_id": completion.activity_id,
             "match": "pending" if completion.user_id is None else "matched",
-            "voided": completion.voided_at is not None,
             "duplicate": key not in new or completion.request_id != request_id,
         }
     # A record repeated within the request: the first copy is new, the others are duplicates.
@@ -428,6 +427,7 @@ def _existing_completions(*, provider: Provider, records: list[_Clean]) -> dict[
     if records:
         rows = ProviderCompletion.objects.filter(
             provider=provider,
+            voided_at__isnull=True,
             course_id__in={r.course.pk for r in records},
             attendee_key__in={r.attendee_key for r in records},
             completed_on__in={r.completed_on for r in records},
@@ -436,9 +436,9 @@ def _existing_completions(*, provider: Provider, records: list[_Clean]) -> dict[
             by_key[(c.course_id, c.attendee_key, c.completed_on)] = c
         record_ids = {r.record_id for r in records if r.record_id}
         if record_ids:
-            for c in ProviderCompletion.objects.filter(provider=provider, record_id__in=record_ids).only(
-                "id", "course_id", "attendee_key", "completed_on", "record_id"
-            ):
+            for c in ProviderCompletion.objects.filter(
+                provider=provider, record_id__in=record_ids, voided_at__isnull=True
+            ).only("id", "course_id", "attendee_key", "completed_on", "record_id"):
                 by_record_id[c.record_id] = (c.course_id, c.attendee_key, c.completed_on)
     return {"by_key": by_key, "by_record_id": by_record_id}
 

@@ -86,7 +86,6 @@ class ReceiptSerializer(serializers.Serializer):
         required=False,
         help_text="pending: nobody with that email or number yet; it attaches when they sign up and verify it.",
     )
-    voided = serializers.BooleanField(required=False)
     duplicate = serializers.BooleanField(required=False, help_text="Already reported: nothing new was created.")
     field = serializers.CharField(required=False, help_text="Rejected: the offending field.")
     reason = serializers.CharField(required=False, help_text="Rejected: why, in words.")

@@ -180,8 +180,11 @@ def test_void_stops_the_engine_counting_and_keeps_both_in_the_log(api_a, course_
     assert progress.result.earned == Decimal("0.00")
     actions = set(ActionLog.objects.filter(subject_user=trainer).values_list("action", flat=True))
     assert {"provider.completion_reported", "provider.completion_voided"} <= actions
-    again = report(api_a, rec(attendee_email="trainer@example.com")).json()["receipts"][0]
-    assert again["duplicate"] and again["voided"]
+    # the corrected report of the same attendee, course and date is new again
+    corrected = report(api_a, rec(attendee_email="trainer@example.com", amount="0.5")).json()["receipts"][0]
+    assert not corrected["duplicate"] and corrected["completion_id"] != receipt["completion_id"]
+    [progress] = user_progress(user=trainer, as_of=dt.date(2025, 7, 1))
+    assert progress.result.earned == Decimal("0.50")
 
 
 def test_it_checks_ownership_of_completions(api_a, api_a2, api_b, course_a, trainer):
