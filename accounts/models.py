@@ -141,3 +141,6 @@ class ActionLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+from .api_keys import ProviderApiKey  # noqa: E402, F401

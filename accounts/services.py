@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
-from .models import ActionLog, Membership, Organization, User
+from .api_keys import ProviderApiKey, api_key_generate, api_key_hash
+from .models import ActionLog, Membership, Organization, Provider, User
 
 
 def log_action(
@@ -18,7 +20,30 @@ def log_action(
     data: dict[str, Any] | None = None,
 ) -> ActionLog:
     """Record a domain event (who, what, on which object, before/after in `data`)."""
-    return ActionLog.objects.create(
+    entry = action_log_entry(
+        actor=actor, action=action, obj=obj, organization=organization, subject_user=subject_user, data=data
+    )
+    entry.save()
+    return entry
+
+
+def log_actions(*, entries: list[ActionLog]) -> list[ActionLog]:
+    """Record many events built with `action_log_entry` in one insert (bulk provider reports)."""
+    return ActionLog.objects.bulk_create(entries, batch_size=1000)
+
+
+def action_log_entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    organization: Organization | None = None,
+    subject_user: User | None = None,
+    subject_user_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> ActionLog:
+    """An unsaved action-log row: the one place its fields are filled."""
+    entry = ActionLog(
         organization=organization,
         actor=actor if actor is not None and actor.is_authenticated else None,
         subject_user=subject_user,
@@ -28,6 +53,9 @@ def log_action(
         object_repr=str(obj)[:200] if obj is not None else "",
         data=data or {},
     )
+    if subject_user is None and subject_user_id is not None:
+        entry.subject_user_id = subject_user_id
+    return entry
 
 
 def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
@@ -76,3 +104,49 @@ def api_token_revoke(*, user: User) -> bool:
             data={"before": {"token": True}, "after": {"token": False}},
         )
     return deleted
+
+
+def provider_create(*, actor: User, organization: Organization, name: str, contact_email: str = "") -> Provider:
+    """Approve a course provider for the organization (the name is unique within it)."""
+    provider = Provider(organization=organization, name=name.strip(), contact_email=contact_email.strip())
+    provider.full_clean()
+    provider.save()
+    log_action(
+        actor=actor,
+        action="provider.created",
+        obj=provider,
+        organization=organization,
+        data={"after": {"name": provider.name, "contact_email": provider.contact_email}},
+    )
+    return provider
+
+
+def provider_api_key_create(*, actor: User, provider: Provider, name: str) -> tuple[ProviderApiKey, str]:
+    """A new API key for the provider: returns the row and the key itself, which is never shown again."""
+    prefix, raw = api_key_generate()
+    api_key = ProviderApiKey.objects.create(
+        provider=provider, name=name.strip(), prefix=prefix, key_hash=api_key_hash(raw), created_by=actor
+    )
+    log_action(
+        actor=actor,
+        action="provider.api_key_created",
+        obj=api_key,
+        organization=provider.organization,
+        data={"after": {"provider": provider.name, "name": api_key.name, "prefix": prefix}},
+    )
+    return api_key, raw
+
+
+def provider_api_key_revoke(*, actor: User, api_key: ProviderApiKey) -> ProviderApiKey:
+    """Revoke a key at once: the next request with it is a 401."""
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        log_action(
+            actor=actor,
+            action="provider.api_key_revoked",
+            obj=api_key,
+            organization=api_key.provider.organization,
+            data={"before": {"revoked_at": None}, "after": {"revoked_at": api_key.revoked_at.isoformat()}},
+        )
+    return api_key

@@ -13,4 +13,6 @@ org_urlpatterns = [
     path("", views.org_home, name="org_home"),
     path("log/", views.org_action_log, name="org_action_log"),
     path("staff/", views.org_staff, name="org_staff"),
+    path("providers/", views.org_providers, name="org_providers"),
+    path("providers/<int:provider_id>/", views.org_provider, name="org_provider"),
 ]

@@ -1,13 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .models import ActionLog, Membership
-from .services import api_token_regenerate, api_token_revoke
+from .forms import ApiKeyForm, ProviderForm
+from .models import ActionLog, Membership, Provider, ProviderApiKey
+from .services import (
+    api_token_regenerate,
+    api_token_revoke,
+    provider_api_key_create,
+    provider_api_key_revoke,
+    provider_create,
+)
 from .tenancy import staff_view
 
 
@@ -64,3 +73,53 @@ def org_action_log(request):
 def org_staff(request):
     members = Membership.objects.select_related("user").order_by("role", "user__email")
     return render(request, "accounts/org_staff.html", {"members": members})
+
+
+@staff_view(Membership.ADMIN)
+def org_providers(request):
+    """The organization's approved course providers; an admin adds one here."""
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = provider_create(actor=request.user, organization=request.organization, **form.cleaned_data)
+        except ValidationError:
+            form.add_error("name", "A provider with this name already exists.")
+        else:
+            messages.success(request, f"{provider.name} added. Create an API key for it below.")
+            return redirect("org_provider", request.organization.slug, provider.pk)
+    providers = Provider.objects.annotate(
+        key_count=Count("api_keys", filter=Q(api_keys__revoked_at__isnull=True), distinct=True),
+        course_count=Count("courses", distinct=True),
+    )
+    return render(request, "accounts/org_providers.html", {"providers": providers, "form": form})
+
+
+@staff_view(Membership.ADMIN)
+def org_provider(request, provider_id: int):
+    """One provider: its API keys (a new key is shown once, here) and its courses."""
+    provider = get_object_or_404(Provider, pk=provider_id)
+    form = ApiKeyForm(request.POST if request.POST.get("action") == "create_key" else None)
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "create_key" and form.is_valid():
+            _, new_key = provider_api_key_create(actor=request.user, provider=provider, name=form.cleaned_data["name"])
+            form = ApiKeyForm()
+        elif request.POST.get("action") == "revoke_key":
+            api_key = get_object_or_404(ProviderApiKey, pk=request.POST.get("key_id") or 0, provider=provider)
+            provider_api_key_revoke(actor=request.user, api_key=api_key)
+            messages.success(request, f"Key {api_key.prefix}… revoked: requests with it are refused from now on.")
+            return redirect("org_provider", request.organization.slug, provider.pk)
+    response = render(
+        request,
+        "accounts/org_provider.html",
+        {
+            "provider": provider,
+            "keys": provider.api_keys.select_related("created_by"),
+            "courses": provider.courses.order_by("course_number"),
+            "form": form,
+            "new_key": new_key,
+        },
+    )
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key is shown once; no cache keeps a copy
+    return response

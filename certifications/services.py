@@ -44,6 +44,9 @@ def certification_add(
             cpr_aed_valid_until=cpr_aed_valid_until,
         )
         cycle = cycle_create(certification=certification, start=cycle_start or certified_on)
+        from credits.provider_services import completion_claims_attach  # credits imports certifications
+
+        completion_claims_attach(user=user, certification=certification)
     log_action(
         actor=actor,
         action="certification.added",

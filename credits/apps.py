@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class CreditsConfig(AppConfig):
     name = "credits"
+
+    def ready(self):
+        from . import signals  # noqa: F401

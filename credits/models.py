@@ -18,6 +18,8 @@ class ApprovedCourse(models.Model):
     title = models.CharField(max_length=300)
     amount = models.DecimalField(max_digits=8, decimal_places=2, help_text="In the organization's unit.")
     is_retired = models.BooleanField(default=False)
+    # One number for a whole multi-session event; completions carry each attendee's cumulative amount.
+    multi_session = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,3 +126,6 @@ class Petition(models.Model):
 
     def __str__(self):
         return f"Petition {self.pk} ({self.status})"
+
+
+from .provider_models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401

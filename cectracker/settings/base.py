@@ -152,6 +152,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"evaluate": env("EVALUATE_RATE", default="120/min")},
 }
+# Provider API requests per key (DRF rate syntax), counted in the default cache.
+CECT_PROVIDER_API_RATE = env("PROVIDER_API_RATE", default="600/min")
+# How long a provider's Idempotency-Key and its first answer are kept.
+CECT_IDEMPOTENCY_KEY_HOURS = 24
 SPECTACULAR_SETTINGS = {
     "TITLE": "CEC Tracker API",
     "DESCRIPTION": "Continuing-education credits for fitness professionals: calculator, trainer and provider APIs.",
@@ -182,4 +186,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# --- issue6: provider API ---
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "purge-provider-idempotency-keys": {"task": "credits.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
 }

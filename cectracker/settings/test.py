@@ -48,3 +48,4 @@ if env.bool("CECT_REQUIRE_SERVICES", default=False) and (not USING_POSTGRES or n
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("CI requires PostgreSQL and Redis; refusing to fall back to SQLite.")
+CECT_PROVIDER_API_RATE = "100000/min"

@@ -1,0 +1,12 @@
+"""Back-office forms of accounts."""
+
+from django import forms
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="As trainers will see it on their activities.")
+    contact_email = forms.EmailField(required=False, help_text="Who to write to about the integration.")
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Key name", help_text="What the key is for, e.g. “LMS export”.")

@@ -1,0 +1,83 @@
+"""What providers report through the API: completions (matched or pending claims) and idempotency keys."""
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+
+class ProviderCompletion(models.Model):
+    """One attendee's completion of a provider's course, as reported.
+
+    Matched to a person, it carries the activity it created; unmatched, it is a pending claim that
+    attaches when someone verifies `attendee_email` or adds `certification_number`."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey("credits.ApprovedCourse", on_delete=models.PROTECT, related_name="completions")
+    record_id = models.CharField(max_length=100, blank=True, help_text="The provider's own id for the record.")
+    attendee_email = models.EmailField(blank=True, help_text="Lower case.")
+    certification_number = models.CharField(max_length=50, blank=True, help_text="Trimmed, upper case.")
+    # The natural key's attendee part: the email when given, else "#" + the certification number.
+    attendee_key = models.CharField(max_length=260)
+    completed_on = models.DateField()
+    amount = models.DecimalField(max_digits=8, decimal_places=2, help_text="In the organization's unit.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activity = models.OneToOneField(
+        "credits.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="provider_completion"
+    )
+    request_id = models.UUIDField(db_index=True, help_text="The API request that reported it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="provider__organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Replays (with or without an Idempotency-Key) cannot create a second copy; a voided completion
+            # no longer blocks its corrected report.
+            models.UniqueConstraint(
+                fields=["provider", "course", "attendee_key", "completed_on"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_completion_per_attendee_day",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "record_id"],
+                condition=~models.Q(record_id="") & models.Q(voided_at__isnull=True),
+                name="unique_provider_record_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["attendee_email"], condition=models.Q(user__isnull=True), name="pending_by_email"),
+            models.Index(
+                fields=["certification_number"], condition=models.Q(user__isnull=True), name="pending_by_cert_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course.course_number} · {self.attendee_key} · {self.completed_on}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.user_id is None
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a provider's POST with an Idempotency-Key, kept at least 24 hours."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Null while running.")
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ScopedManager(organization="provider__organization")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "key"], name="one_idempotency_key_per_provider")]
+
+    def __str__(self):
+        return f"{self.provider_id}:{self.key}"

@@ -1,0 +1,209 @@
+"""Completion reports: receipts per record, matching, pending claims, voids, notifications, the log."""
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
+
+from accounts.models import ActionLog
+from certifications.models import Credential
+from certifications.selectors import user_progress
+from credits.models import Activity, ProviderCompletion
+from tests.factories import CertificationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/provider/completions"
+
+
+def report(client, *records, **headers):
+    return client.post(URL, {"completions": list(records)}, format="json", **headers)
+
+
+def rec(**kw):
+    return {"course_number": "CEP123456", "completed_on": "2025-06-01", **kw}
+
+
+def test_a_completion_matched_by_verified_email_becomes_a_counted_activity(api_a, course_a, trainer, provider_a):
+    cert = CertificationFactory(
+        user=trainer, credential=Credential.objects.get(code="ACE-CPT"), certified_on=dt.date(2025, 1, 1)
+    )
+    r = report(api_a, rec(attendee_email="Trainer@Example.com", record_id="r1"))
+    assert r.status_code == 200, r.json()
+    receipt = r.json()["receipts"][0]
+    assert receipt["status"] == "accepted" and receipt["match"] == "matched" and receipt["record_id"] == "r1"
+    activity = Activity.objects.get(pk=receipt["activity_id"])
+    assert activity.user == trainer and activity.source == Activity.PROVIDER and activity.provider == provider_a
+    assert (activity.course_number, activity.amount, activity.awarding_org) == ("CEP123456", Decimal("0.80"), "ACE")
+    [progress] = user_progress(user=trainer, as_of=dt.date(2025, 7, 1))
+    assert progress.certification == cert and progress.result.earned == Decimal("0.80")
+    assert set(receipt) >= {"completion_id", "activity_id"} and "user" not in receipt and "email" not in receipt
+
+
+def test_it_matches_by_certification_number_within_the_organization_only(api_a, course_a, trainer, other_trainer):
+    CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="ace-777")
+    CertificationFactory(user=other_trainer, credential=Credential.objects.get(code="ACSM-CPT"), number="ACSM-1")
+    r = report(api_a, rec(certification_number="ACE-777"), rec(certification_number="ACSM-1"))
+    first, second = r.json()["receipts"]
+    assert first["match"] == "matched" and Activity.objects.get(pk=first["activity_id"]).user == trainer
+    assert second["match"] == "pending" and second["activity_id"] is None  # another org's number
+    assert not Activity.objects.filter(user=other_trainer).exists()
+
+
+def test_an_unverified_email_is_not_proof(api_a, course_a):
+    user = UserFactory(email="unverified@example.com", verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    receipt = report(api_a, rec(attendee_email="unverified@example.com")).json()["receipts"][0]
+    assert receipt["match"] == "pending"
+    assert not Activity.objects.filter(user=user).exists()
+
+
+def test_rejected_records_never_block_accepted_ones(api_a, course_a, course_a2, trainer):
+    records = [
+        rec(attendee_email="trainer@example.com"),
+        rec(),  # nobody named
+        rec(attendee_email="not-an-email"),
+        rec(attendee_email="a@example.com", course_number="XX1"),
+        rec(attendee_email="a@example.com", course_number="CA54321"),  # another provider's course
+        rec(attendee_email="a@example.com", completed_on="06/01/2025"),
+        rec(attendee_email="a@example.com", completed_on="2999-01-01"),
+        rec(attendee_email="a@example.com", amount="-1"),
+        rec(attendee_email="a@example.com", amount="0.123"),
+        rec(attendee_email="a@example.com", amount="0.9"),  # above the course, not multi-session
+        rec(attendee_email=5),
+        rec(attendee_email="b@example.com"),
+    ]
+    body = report(api_a, *records).json()
+    fields = [(r["status"], r.get("field")) for r in body["receipts"]]
+    assert fields == [
+        ("accepted", None),
+        ("rejected", "attendee_email"),
+        ("rejected", "attendee_email"),
+        ("rejected", "course_number"),
+        ("rejected", "course_number"),
+        ("rejected", "completed_on"),
+        ("rejected", "completed_on"),
+        ("rejected", "amount"),
+        ("rejected", "amount"),
+        ("rejected", "amount"),
+        ("rejected", "attendee_email"),
+        ("accepted", None),
+    ]
+    assert all(r["reason"] for r in body["receipts"] if r["status"] == "rejected")
+    assert (body["accepted"], body["matched"], body["pending"], body["rejected"]) == (2, 1, 1, 10)
+    assert ProviderCompletion.objects.count() == 2
+
+
+def test_multi_session_events_take_cumulative_amounts(api_a, course_a, trainer):
+    course_a.multi_session = True
+    course_a.save()
+    receipt = report(api_a, rec(attendee_email="trainer@example.com", amount="2.4")).json()["receipts"][0]
+    assert receipt["status"] == "accepted"
+    assert Activity.objects.get(pk=receipt["activity_id"]).amount == Decimal("2.40")
+
+
+def test_a_retired_course_takes_no_new_completions(api_a, course_a):
+    course_a.is_retired = True
+    course_a.save()
+    receipt = report(api_a, rec(attendee_email="x@example.com")).json()["receipts"][0]
+    assert receipt["field"] == "course_number" and "retired" in receipt["reason"]
+
+
+def test_a_report_again_creates_nothing(api_a, course_a, trainer):
+    first = report(api_a, rec(attendee_email="trainer@example.com", record_id="r1")).json()["receipts"][0]
+    again = report(api_a, rec(attendee_email="trainer@example.com"), rec(attendee_email="trainer@example.com"))
+    receipts = again.json()["receipts"]
+    assert [r["duplicate"] for r in receipts] == [True, True]
+    assert {r["completion_id"] for r in receipts} == {first["completion_id"]}
+    assert Activity.objects.count() == 1
+    # a record id reused for a different completion is refused
+    other = report(api_a, rec(attendee_email="else@example.com", record_id="r1")).json()["receipts"][0]
+    assert other["status"] == "rejected" and other["field"] == "record_id"
+
+
+def test_the_trainer_is_notified_once_per_request(api_a, course_a, trainer, django_capture_on_commit_callbacks):
+    CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="N1")
+    with mock.patch("credits.provider_services.notify") as notify:
+        with django_capture_on_commit_callbacks(execute=True):
+            body = report(
+                api_a,
+                rec(attendee_email="trainer@example.com"),
+                rec(attendee_email="trainer@example.com", completed_on="2025-06-02"),
+                rec(certification_number="n1", completed_on="2025-06-03"),
+            ).json()
+    assert body["matched"] == 3
+    notify.assert_called_once()
+    kwargs = notify.call_args.kwargs
+    assert kwargs["user"] == trainer and kwargs["kind"] == "completion_added"
+    assert kwargs["key"] == f"completions:{body['request_id']}:{trainer.pk}" and kwargs["context"]["count"] == 3
+    log = ActionLog.objects.get(action="provider.completion_reported", subject_user=trainer)
+    assert sorted(log.data["after"]["activities"]) == sorted(r["activity_id"] for r in body["receipts"])
+
+
+def test_a_pending_completion_attaches_when_the_person_verifies_that_email(api_a, course_a):
+    receipt = report(api_a, rec(attendee_email="newcomer@example.com")).json()["receipts"][0]
+    assert receipt["match"] == "pending"
+    user = UserFactory(email="newcomer@example.com", verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    with mock.patch("credits.provider_services.notify") as notify:
+        email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+    completion = ProviderCompletion.objects.get(pk=receipt["completion_id"])
+    assert completion.user == user and completion.activity.user == user
+    assert completion.activity.source == Activity.PROVIDER
+    notify.assert_called_once()
+    assert ActionLog.objects.filter(action="provider.completion_claimed", subject_user=user).exists()
+
+
+def test_a_pending_completion_attaches_when_the_person_adds_that_certification_number(api_a, course_a, trainer):
+    receipt = report(api_a, rec(certification_number="ACE-4242")).json()["receipts"][0]
+    assert receipt["match"] == "pending"
+    CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACSM-CPT"), number="ACE-4242")
+    assert ProviderCompletion.objects.get(pk=receipt["completion_id"]).user is None  # another org's number
+    CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="ace-4242")
+    completion = ProviderCompletion.objects.get(pk=receipt["completion_id"])
+    assert completion.user == trainer and completion.activity.amount == Decimal("0.80")
+
+
+def test_void_stops_the_engine_counting_and_keeps_both_in_the_log(api_a, course_a, trainer):
+    CertificationFactory(
+        user=trainer, credential=Credential.objects.get(code="ACE-CPT"), certified_on=dt.date(2025, 1, 1)
+    )
+    receipt = report(api_a, rec(attendee_email="trainer@example.com")).json()["receipts"][0]
+    r = api_a.post(f"{URL}/{receipt['completion_id']}/void", {"reason": "wrong person"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["voided_at"] is not None
+    activity = Activity.objects.get(pk=receipt["activity_id"])
+    assert activity.voided_at is not None  # the trainer's activity shows it
+    [progress] = user_progress(user=trainer, as_of=dt.date(2025, 7, 1))
+    assert progress.result.earned == Decimal("0.00")
+    actions = set(ActionLog.objects.filter(subject_user=trainer).values_list("action", flat=True))
+    assert {"provider.completion_reported", "provider.completion_voided"} <= actions
+    # the corrected report of the same attendee, course and date is new again
+    corrected = report(api_a, rec(attendee_email="trainer@example.com", amount="0.5")).json()["receipts"][0]
+    assert not corrected["duplicate"] and corrected["completion_id"] != receipt["completion_id"]
+    [progress] = user_progress(user=trainer, as_of=dt.date(2025, 7, 1))
+    assert progress.result.earned == Decimal("0.50")
+
+
+def test_it_checks_ownership_of_completions(api_a, api_a2, api_b, course_a, trainer):
+    receipt = report(api_a, rec(attendee_email="trainer@example.com")).json()["receipts"][0]
+    for client in (api_a2, api_b):
+        assert client.get(f"{URL}/{receipt['completion_id']}").status_code == 404
+        assert client.post(f"{URL}/{receipt['completion_id']}/void").status_code == 404
+        assert client.get(URL).json()["count"] == 0
+    assert Activity.objects.get(pk=receipt["activity_id"]).voided_at is None
+    mine = api_a.get(URL, {"status": "matched"}).json()
+    assert mine["count"] == 1 and mine["results"][0]["completion_id"] == receipt["completion_id"]
+    assert "attendee_email" not in mine["results"][0] and "user" not in mine["results"][0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"completions": []}, {"completions": "x"}, {"completions": [1]}, [], {"completions": [{}] * 10_001}],
+)
+def test_a_malformed_batch_is_a_400_naming_completions(api_a, body):
+    r = api_a.post(URL, body, format="json")
+    assert r.status_code == 400
+    assert "completions" in r.json()
