@@ -17,7 +17,10 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html")
+    """One card per certification: progress, days left, what is missing, a forecast and a chart."""
+    from certifications.selectors import user_dashboard
+
+    return render(request, "accounts/dashboard.html", {"cards": user_dashboard(user=request.user)})
 
 
 @require_GET
