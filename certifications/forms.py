@@ -9,8 +9,12 @@ from cectracker.forms import FlexibleDateField
 class CertificationAddForm(forms.Form):
     """Organization, then one of its credentials (narrowed with htmx), the number and the dates."""
 
-    organization = forms.TypedChoiceField(coerce=int, label="Organization")
-    credential = forms.TypedChoiceField(coerce=int, label="Certification")
+    organization = forms.TypedChoiceField(
+        coerce=int, label="Organization", error_messages={"invalid_choice": "Choose an organization from the list."}
+    )
+    credential = forms.TypedChoiceField(
+        coerce=int, label="Certification", error_messages={"invalid_choice": "Choose a certification from the list."}
+    )
     number = forms.CharField(max_length=50, required=False, label="Certification number")
     certified_on = FlexibleDateField(label="Date first certified")
     cycle_start = FlexibleDateField(
@@ -39,7 +43,9 @@ class CertificationAddForm(forms.Form):
         )
         chosen = self.data.get("organization") if self.is_bound else None
         shown = [c for c in credentials if not chosen or str(c.organization_id) == str(chosen)]
-        self.fields["credential"].choices = credential_choices(shown)
+        # Every credential validates (so a mismatch gets a plain message in clean); the chosen organization's show.
+        self.fields["credential"].choices = credential_choices(credentials)
+        self.fields["credential"].widget.choices = credential_choices(shown)
 
     def clean(self):
         data = super().clean()
