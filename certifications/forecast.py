@@ -47,9 +47,10 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
     zero = Decimal("0")
     remaining = max(required - earned, zero)
     elapsed = max(Decimal((min(as_of, end) - start).days) / DAYS_PER_MONTH, Decimal(1))
-    pace = (earned / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    exact_pace = earned / elapsed
+    pace = exact_pace.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # shown; the projection uses the exact one
     months_left = max(Decimal((end - as_of).days) / DAYS_PER_MONTH, zero)
-    projected = earned + pace * months_left
+    projected = earned + exact_pace * months_left
     needed = (remaining / max(months_left, Decimal(1))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     per_month = f"{unit}/month"
     if remaining == zero:
@@ -64,7 +65,7 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
             zero,
             f"The cycle ended on {end:%Y-%m-%d} with {amount_text(remaining)} {unit}s still missing.",
         )
-    if pace == zero:
+    if exact_pace == zero:
         return Forecast(
             NO_PACE,
             pace,
@@ -76,7 +77,7 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
             f"{amount_text(required)} by {end:%Y-%m-%d}.",
         )
     if projected >= required:
-        reach = as_of + timedelta(days=int((remaining / pace * DAYS_PER_MONTH).to_integral_value(ROUND_HALF_UP)))
+        reach = as_of + timedelta(days=int((remaining / exact_pace * DAYS_PER_MONTH).to_integral_value(ROUND_HALF_UP)))
         reach = min(reach, end)
         return Forecast(
             ON_TRACK,
