@@ -15,11 +15,12 @@ DEMO_ACTIVITIES = [
     (22, "approved_course", "ACSM", "", "Resistance Training for Youth Athletes", "5", None),
     (13, "approved_course", "ACE", "CEP123451", "Functional Training for Older Adults", "0.2", None),
     (11, "approved_course", "ACE", "CA45221", "Kettlebell Fundamentals for Trainers", "0.3", None),
-    (9, "approved_course", "ACSM", "", "Nutrition Essentials for Exercise Professionals", "4", None),
+    (9, "approved_course", "ACSM", "", "Nutrition Essentials for Exercise Professionals", "2", None),
     (8, "approved_course", "ACE", "CS10283", "Mobility and Flexibility Programming", "0.1", None),
     (6, "cpr", "", "", "CPR/AED for the Professional Rescuer (Red Cross)", None, "4"),
     (5, "approved_course", "ACE", "CA52874", "Program Design for Weight Management", "0.2", None),
     (4, "approved_course", "ACSM", "", "Exercise is Medicine: Chronic Disease Webinar Series", "4", None),
+    (3, "approved_course", "ACE", "CA60412", "Corrective Exercise for Low Back Pain", "0.2", None),
     (2, "approved_course", "ACE", "CP20731", "Training Clients Through Pregnancy and Postpartum", "0.2", None),
     (1, "workout", "", "", "Group indoor cycling class (as a participant)", None, "1"),
 ]

@@ -110,6 +110,7 @@ class Chart:
     points: str  # SVG polyline "x,y x,y ..."
     required_y: float
     today_x: float | None
+    end_x: float | None  # the cycle's end when a grace period follows it
     x_labels: tuple[tuple[float, str], ...]
     y_labels: tuple[tuple[float, str], ...]
     total: Decimal
@@ -122,6 +123,7 @@ def cumulative_chart(
     *,
     start: date,
     last_day: date,
+    end: date | None = None,
     required: Decimal,
     applied: Iterable[tuple[date, Decimal]],
     as_of: date,
@@ -158,6 +160,7 @@ def cumulative_chart(
         points=" ".join(f"{px},{py}" for px, py in coords),
         required_y=y(required),
         today_x=x(as_of) if start <= as_of <= last_day else None,
+        end_x=x(end) if end is not None and start <= end < last_day else None,
         x_labels=x_labels,
         y_labels=y_labels,
         total=total,

@@ -342,6 +342,7 @@ def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCa
                 chart=cumulative_chart(
                     start=cycle.start,
                     last_day=cycle.grace_until or cycle.end,
+                    end=cycle.end,
                     required=result.required,
                     applied=[(dates[a.id], a.applied) for a in result.activities if a.id in dates],
                     as_of=as_of,

@@ -16,7 +16,7 @@ def test_load_demo_makes_the_dashboard_alive_and_is_idempotent():
     call_command("load_demo", stdout=open("/dev/null", "w"))
     trainer = User.objects.get(email="trainer@cectracker.demo")
     assert Certification.objects.filter(user=trainer).count() == 2
-    assert Activity.objects.filter(user=trainer).count() == 13
+    assert Activity.objects.filter(user=trainer).count() == 14
     progress = {p.certification.credential.code: p.result for p in user_progress(user=trainer)}
     ace, acsm = progress["ACE-CPT"], progress["ACSM-CPT"]
     assert ace.status == "in_progress" and 0.4 < ace.earned / ace.required < 0.8

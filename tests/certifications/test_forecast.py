@@ -89,3 +89,10 @@ def test_chart_steps_up_at_each_completion_and_draws_the_required_line():
     assert chart.required_y < ys[-1]  # the required line is above what is earned
     assert chart.today_x is not None and points[-1][0] == chart.today_x
     assert [label for _, label in chart.x_labels] == ["2026", "2027"]
+
+
+def test_chart_marks_the_cycle_end_when_a_grace_period_follows():
+    start, end, grace = dt.date(2024, 3, 15), dt.date(2027, 3, 14), dt.date(2027, 9, 14)
+    chart = cumulative_chart(start=start, last_day=grace, end=end, required=D("45"), applied=[], as_of=start)
+    assert chart.plot_left < chart.end_x < chart.plot_right
+    assert cumulative_chart(start=START, last_day=END, end=END, required=D("2"), applied=[], as_of=START).end_x is None
