@@ -41,3 +41,30 @@ def test_dashboard_shows_both_certifications_with_progress_and_charts(page, arti
     DOCS.mkdir(exist_ok=True)
     shutil.copyfile(shot, DOCS / "dashboard.png")
     assert shot.stat().st_size > 10_000
+
+
+def test_adding_a_certification_narrows_the_credentials_to_the_organization(page):
+    from certifications.defaults import load_defaults
+    from tests.factories import UserFactory
+
+    load_defaults()
+    UserFactory(email="new@example.com")
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "new@example.com")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/dashboard/")
+    assert "Add your first certification" in page.inner_text("main")
+
+    page.click("text=Add your first certification")
+    assert page.locator("#id_credential option", has_text="ACSM-CPT").count() == 1
+    page.select_option("#id_organization", label="ACE (American Council on Exercise)")
+    page.wait_for_function("!document.querySelector('#id_credential').innerHTML.includes('ACSM')")  # htmx swap
+    page.select_option("#id_credential", label="ACE-CPT: ACE Certified Personal Trainer")
+    page.fill("#id_number", "ACE-1234")
+    page.fill("#id_certified_on", "03/01/2025")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/certifications/*/")
+    assert "2025-03-01 – 2027-02-28" in page.inner_text("main")
+    page.goto("/dashboard/")
+    assert page.locator("section.dash-card[data-credential='ACE-CPT'] .progress").count() == 1
