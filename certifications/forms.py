@@ -10,13 +10,25 @@ class CertificationAddForm(forms.Form):
     """Organization, then one of its credentials (narrowed with htmx), the number and the dates."""
 
     organization = forms.TypedChoiceField(
-        coerce=int, label="Organization", error_messages={"invalid_choice": "Choose an organization from the list."}
+        coerce=int,
+        label="Organization",
+        error_messages={
+            "invalid_choice": "Choose an organization from the list.",
+            "required": "Choose the organization that certified you.",
+        },
     )
     credential = forms.TypedChoiceField(
-        coerce=int, label="Certification", error_messages={"invalid_choice": "Choose a certification from the list."}
+        coerce=int,
+        label="Certification",
+        error_messages={
+            "invalid_choice": "Choose a certification from the list.",
+            "required": "Choose your certification.",
+        },
     )
     number = forms.CharField(max_length=50, required=False, label="Certification number")
-    certified_on = FlexibleDateField(label="Date first certified")
+    certified_on = FlexibleDateField(
+        label="Date first certified", error_messages={"required": "Enter the date you were first certified."}
+    )
     cycle_start = FlexibleDateField(
         required=False,
         label="Date your current cycle started",

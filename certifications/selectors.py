@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
 
-from .forecast import Chart, Forecast, cumulative_chart, forecast, percent
+from .forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
 from .models import Certification, Credential, Cycle, RuleSetVersion
 from .rules.engine import ActivityInput, CredentialInfo, CycleResult, RuleVersion, evaluate
 from .rules.params import RuleParams
@@ -385,8 +385,8 @@ def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> 
         problems["cycle"] = f"This cycle starts on {cycle.start}: it can't be renewed before then."
     elif result.earned < result.required:
         problems["cycle"] = (
-            f"You have {result.earned} of the {result.required} {unit}s required: "
-            f"{result.remaining} {unit}s still missing before you can renew."
+            f"You have {amount_text(result.earned)} of the {amount_text(result.required)} {unit}s required: "
+            f"{amount_text(result.remaining)} {unit}s still missing before you can renew."
         )
     elif not result.cpr_aed_ok:
         org = certification.credential.organization.short_name

@@ -92,7 +92,7 @@ def test_requirements_not_met_are_refused_with_what_is_missing(shipped, trainer)
     with pytest.raises(ValidationError) as error:
         certification_renew(actor=trainer, certification=acsm, on=dt.date(2025, 2, 1))
     assert error.value.message_dict["cycle"] == [
-        "You have 30.00 of the 45.00 CECs required: 15.00 CECs still missing before you can renew."
+        "You have 30.0 of the 45.0 CECs required: 15.0 CECs still missing before you can renew."
     ]
     assert not Renewal.objects.exists()
 
