@@ -93,6 +93,7 @@ def certification_detail(request, pk: int):
             "current": current,
             "percent": percent(earned=current.result.earned, required=current.result.required) if current else 0,
             "days_left": (current.result.cycle.end - today).days + 1 if current else None,
+            "today": today,
         },
     )
 

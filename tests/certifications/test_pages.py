@@ -185,3 +185,15 @@ def test_another_persons_certification_is_a_404(client, shipped, trainer, other_
 def test_pages_need_a_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_after_an_on_time_renewal_the_next_cycle_is_announced(client_t, shipped, trainer, today):
+    from certifications.services import certification_renew
+
+    start = add_months(years_ago(today, 3), 1)  # ends in a month
+    acsm = certify(trainer, "ACSM-CPT", start=start)
+    earn(trainer, 45, add_months(start, 6))
+    renewal = certification_renew(actor=trainer, certification=acsm, on=today)
+    for url in (reverse("certification_detail", args=[acsm.pk]), reverse("dashboard")):
+        page = client_t.get(url).content.decode()
+        assert f"Renewed: this cycle starts on {renewal.next_cycle.start:%Y-%m-%d}" in page
