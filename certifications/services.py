@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -136,7 +137,16 @@ def certification_remove(*, actor: User, certification: Certification) -> None:
                 }
             },
         )
-        certification.delete()
+        try:
+            with transaction.atomic():
+                certification.delete()
+        except ProtectedError as exc:  # e.g. an organization's audit of one of its renewals
+            raise ValidationError(
+                {
+                    "certification": f"{certification.credential.code} can't be removed: "
+                    f"{certification.credential.organization.short_name} holds records about it (such as an audit)."
+                }
+            ) from exc
 
 
 def certification_renew(*, actor: User, certification: Certification, on: date, cycle: Cycle | None = None) -> Renewal:

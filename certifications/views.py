@@ -119,7 +119,12 @@ def certification_edit(request, pk: int):
 def certification_remove_view(request, pk: int):
     certification = certification_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        certification_remove(actor=request.user, certification=certification)
+        try:
+            certification_remove(actor=request.user, certification=certification)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("certification_detail", pk=certification.pk)
         messages.success(request, f"{certification.credential.code} removed. Your activities are kept.")
         return redirect("certification_list")
     return render(request, "certifications/certification_remove.html", {"certification": certification})

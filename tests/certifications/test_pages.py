@@ -197,3 +197,16 @@ def test_after_an_on_time_renewal_the_next_cycle_is_announced(client_t, shipped,
     for url in (reverse("certification_detail", args=[acsm.pk]), reverse("dashboard")):
         page = client_t.get(url).content.decode()
         assert f"Renewed: this cycle starts on {renewal.next_cycle.start:%Y-%m-%d}" in page
+
+
+def test_a_certification_an_organization_still_holds_records_about_is_not_removed(client_t, shipped, trainer):
+    from unittest import mock
+
+    from django.db.models import ProtectedError
+
+    acsm = certify(trainer, "ACSM-CPT", start=dt.date(2024, 3, 15))
+    with mock.patch.object(Certification, "delete", side_effect=ProtectedError("audit", set())):
+        response = client_t.post(reverse("certification_remove", args=[acsm.pk]), follow=True)
+    assert "can&#x27;t be removed: ACSM holds records about it" in response.content.decode()
+    assert Certification.objects.filter(pk=acsm.pk).exists()
+    assert not ActionLog.objects.filter(action="certification.removed").exists()
