@@ -29,7 +29,14 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html")
+    """One card per certification: progress, days left, what is missing, a forecast and a chart."""
+    from django.utils import timezone
+
+    from certifications.selectors import user_dashboard
+
+    today = timezone.localdate()
+    cards = user_dashboard(user=request.user, as_of=today)
+    return render(request, "accounts/dashboard.html", {"cards": cards, "today": today})
 
 
 @never_cache

@@ -1,5 +1,80 @@
 """Demo data for `load_demo`: a trainer with certifications and activities."""
 
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .rules import add_months
+
+# (months ago, kind, awarding organization, course number, title, amount, hours)
+DEMO_ACTIVITIES = [
+    (20, "approved_course", "ACE", "CA31870", "Coaching Behavior Change: The ACE Mover Method", "0.3", None),
+    (30, "approved_course", "ACSM", "", "ACSM Health & Fitness Summit (online sessions)", "6", None),
+    (26, "approved_course", "ACSM", "", "Exercise Programming for Clients with Hypertension", "8", None),
+    (22, "approved_course", "ACSM", "", "Resistance Training for Youth Athletes", "5", None),
+    (13, "approved_course", "ACE", "CEP123451", "Functional Training for Older Adults", "0.2", None),
+    (11, "approved_course", "ACE", "CA45221", "Kettlebell Fundamentals for Trainers", "0.3", None),
+    (9, "approved_course", "ACSM", "", "Nutrition Essentials for Exercise Professionals", "2", None),
+    (8, "approved_course", "ACE", "CS10283", "Mobility and Flexibility Programming", "0.1", None),
+    (6, "cpr", "", "", "CPR/AED for the Professional Rescuer (Red Cross)", None, "4"),
+    (5, "approved_course", "ACE", "CA52874", "Program Design for Weight Management", "0.2", None),
+    (4, "approved_course", "ACSM", "", "Exercise is Medicine: Chronic Disease Webinar Series", "4", None),
+    (3, "approved_course", "ACE", "CA60412", "Corrective Exercise for Low Back Pain", "0.2", None),
+    (2, "approved_course", "ACE", "CP20731", "Training Clients Through Pregnancy and Postpartum", "0.2", None),
+    (1, "workout", "", "", "Group indoor cycling class (as a participant)", None, "1"),
+]
+
 
 def load_trainer_demo(*, trainer, organizations, provider) -> None:
-    """Give the demo trainer something to look at (filled in as features land)."""
+    """Give the demo trainer something to look at; safe to run again (nothing is duplicated)."""
+    _demo_certifications(trainer=trainer)
+
+
+def _demo_certifications(*, trainer) -> None:
+    """ACE-CPT in progress (a year into its cycle) and ACSM-CPT nearly done, with a year of activities.
+
+    Dates are relative to today, so the dashboard looks alive whenever the demo is loaded."""
+    from credits.models import Activity
+
+    from .models import Certification, Credential
+    from .services import certification_add
+
+    today = timezone.localdate()
+    plans = [
+        # credential, first certified, current cycle start, CPR/AED valid until, number
+        ("ACE-CPT", add_months(today, -38), add_months(today, -14), None, "ACE-581204"),
+        ("ACSM-CPT", add_months(today, -32), add_months(today, -32), add_months(today, 18), "ACSM-20931"),
+    ]
+    for code, certified_on, cycle_start, cpr, number in plans:
+        credential = Credential.objects.get(code=code)
+        if Certification.objects.filter(user=trainer, credential=credential).exists():
+            continue
+        certification_add(
+            actor=trainer,
+            user=trainer,
+            credential=credential,
+            certified_on=certified_on,
+            cycle_start=cycle_start,
+            number=number,
+            cpr_aed_valid_until=cpr,
+        )
+    if Activity.objects.filter(user=trainer).exists():
+        return
+    Activity.objects.bulk_create(
+        Activity(
+            user=trainer,
+            kind=kind,
+            awarding_org=org,
+            course_number=number,
+            title=title,
+            completed_on=_months_ago(today, months),
+            amount=Decimal(amount) if amount is not None else None,
+            hours=Decimal(hours) if hours is not None else None,
+        )
+        for months, kind, org, number, title, amount, hours in DEMO_ACTIVITIES
+    )
+
+
+def _months_ago(today: date, months: int) -> date:
+    return add_months(today, -months)

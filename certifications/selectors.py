@@ -15,6 +15,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
 
+from .forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
 from .models import Certification, Credential, Cycle, RuleSetVersion
 from .rules.engine import ActivityInput, CredentialInfo, CycleResult, RuleVersion, evaluate
 from .rules.params import RuleParams
@@ -107,9 +108,13 @@ def _evaluate(*, certification, cycle, activities, petitions, versions, previous
 
 def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
     """Every certification of the person with its current cycle evaluated, in a fixed number of queries."""
+    return _user_progress(user=user, as_of=as_of or timezone.localdate())[0]
+
+
+def _user_progress(*, user: User, as_of: date) -> tuple[list[Progress], dict[str, date]]:
+    """`user_progress` plus each activity's completion date by engine id (for charts), from the same queries."""
     from credits.models import Activity, Petition
 
-    as_of = as_of or timezone.localdate()
     with scopes_disabled():
         certifications = list(
             Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
@@ -139,7 +144,7 @@ def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
             as_of=as_of,
         )
         out.append(Progress(certification, cycle, result))
-    return out
+    return out, {str(a.pk): a.completed_on for a in activities}
 
 
 def _previous_until(cycles: list[Cycle]) -> date | None:
@@ -200,6 +205,7 @@ class Quote:
     currency: str
     allowed: bool  # False when only the organization can act (lapsed: reinstatement)
     message: str
+    lines: tuple[tuple[str, Decimal | None], ...] = ()  # what the fee is made of, for the renew page
 
 
 def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Quote:
@@ -219,17 +225,38 @@ def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Qu
             False,
             "Returning from emeritus to active status goes through the organization.",
         )
+    org = certification.credential.organization.short_name
     if on <= cycle.end:
-        return Quote(Renewal.RENEWAL, base, fees.currency, True, "Renewal fee.")
+        return Quote(Renewal.RENEWAL, base, fees.currency, True, "Renewal fee.", (("Renewal fee", base),))
     if cycle.grace_until is not None and on <= cycle.grace_until:
+        # ACSM: "both the recertification and late fees are paid" (RULES §3, §5).
         late = None if base is None and fees.late is None else (base or Decimal(0)) + (fees.late or Decimal(0))
-        return Quote(Renewal.LATE, late, fees.currency, True, "Renewal fee plus the late fee for renewing in grace.")
+        return Quote(
+            Renewal.LATE,
+            late,
+            fees.currency,
+            True,
+            "Renewal fee plus the late fee for renewing in grace.",
+            (("Renewal fee", base), ("Late fee (grace period)", fees.late)),
+        )
+    if cycle.grace_until is None:
+        # RULES §3 Interpretation: no grace period (ACE) means expired after the end date, not lapsed.
+        return Quote(
+            Renewal.REINSTATEMENT,
+            fees.reinstatement,
+            fees.currency,
+            False,
+            f"The certification expired after {cycle.end:%Y-%m-%d} and {org} has no grace period: "
+            f"renewing it now goes through {org}.",
+            (("Reinstatement", fees.reinstatement),),
+        )
     return Quote(
         Renewal.REINSTATEMENT,
         fees.reinstatement,
         fees.currency,
         False,
-        "The certification has lapsed: reinstatement goes through the organization.",
+        f"The certification has lapsed: reinstatement goes through {org}.",
+        (("Reinstatement fee", fees.reinstatement),),
     )
 
 
@@ -265,3 +292,145 @@ def cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tuple[Progres
     applied = {item.id: item for item in progress.result.activities if item.reason != OUTSIDE_CYCLE}
     activities = Activity.objects.filter(pk__in=[int(pk) for pk in applied]).order_by("completed_on", "pk")
     return progress, [StatementLine(activity, applied[str(activity.pk)]) for activity in activities]
+
+
+def certification_for_user(*, user: User, pk: int) -> Certification:
+    """One of the person's own certifications; anyone else's (or none) is a 404."""
+    from django.http import Http404
+
+    with scopes_disabled():
+        certification = (
+            Certification.objects.filter(user=user, pk=pk).select_related("credential__organization").first()
+        )
+    if certification is None:
+        raise Http404("No such certification.")
+    return certification
+
+
+def credential_choices(*, organization_id: int | None = None) -> list[Credential]:
+    """Active credentials a person can add, optionally of one organization (public catalog data)."""
+    with scopes_disabled():
+        rows = Credential.objects.filter(is_active=True).select_related("organization")
+        if organization_id is not None:
+            rows = rows.filter(organization_id=organization_id)
+        return list(rows)
+
+
+def certification_cycles(*, certification: Certification, as_of: date | None = None) -> list[Progress]:
+    """Every cycle of a certification, oldest first, each evaluated by `cycle_progress`."""
+    with scopes_disabled():
+        cycles = list(Cycle.objects.filter(certification=certification).select_related("renewal").order_by("start"))
+    return [cycle_progress(cycle=cycle, as_of=as_of) for cycle in cycles]
+
+
+def certification_cycle(*, certification: Certification, pk: object) -> Cycle | None:
+    """One cycle of this certification by id (None for another certification's, or a bad id)."""
+    try:
+        pk = int(pk)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    with scopes_disabled():
+        return Cycle.objects.filter(certification=certification, pk=pk).first()
+
+
+def certification_current_cycle(*, certification: Certification) -> Cycle | None:
+    """The latest cycle of a certification (the one a renewal would close)."""
+    with scopes_disabled():
+        return Cycle.objects.filter(certification=certification).order_by("-start").first()
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """What the dashboard shows for one certification: its progress plus what follows from it."""
+
+    progress: Progress
+    percent: int
+    days_left: int  # until the end date, inclusive; negative once it has passed
+    cpr_aed_gap: bool  # the organization wants CPR/AED through the cycle and it expires before the end
+    forecast: Forecast
+    chart: Chart
+
+
+def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCard]:
+    """One card per certification, built on `user_progress` (same queries, no second evaluation)."""
+    as_of = as_of or timezone.localdate()
+    progress, dates = _user_progress(user=user, as_of=as_of)
+    cards = []
+    for item in progress:
+        result = item.result
+        cycle = result.cycle
+        cards.append(
+            DashboardCard(
+                progress=item,
+                percent=percent(earned=result.earned, required=result.required),
+                days_left=(cycle.end - as_of).days + 1,
+                cpr_aed_gap=not result.cpr_aed_ok,
+                forecast=forecast(
+                    earned=result.earned,
+                    required=result.required,
+                    start=cycle.start,
+                    end=cycle.end,
+                    as_of=as_of,
+                    unit=result.unit,
+                ),
+                chart=cumulative_chart(
+                    start=cycle.start,
+                    last_day=cycle.grace_until or cycle.end,
+                    end=cycle.end,
+                    required=result.required,
+                    applied=[(dates[a.id], a.applied) for a in result.activities if a.id in dates],
+                    as_of=as_of,
+                ),
+            )
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class RenewalPreview:
+    """What renewing `cycle` on a day would do: the fee, the next cycle's dates, or why it can't be done."""
+
+    cycle: Cycle
+    progress: Progress
+    quote: Quote
+    next_start: date
+    next_end: date
+    problems: dict[str, str]  # field -> plain-words reason; empty when the renewal may be submitted
+
+    @property
+    def allowed(self) -> bool:
+        return not self.problems
+
+
+def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> RenewalPreview:
+    """Check a renewal of `cycle` on `on` against the engine's result and the quote (RULES §3)."""
+    from .rules.engine import cycle_for, next_cycle_start, version_in_force
+
+    progress = cycle_progress(cycle=cycle, as_of=on)
+    result = progress.result
+    quote = renewal_quote(certification=certification, cycle=cycle, on=on)
+    unit = result.unit
+    problems: dict[str, str] = {}
+    if cycle.recorded_status:
+        problems["cycle"] = f"This cycle is already recorded as {cycle.get_recorded_status_display().lower()}."
+    elif not quote.allowed:
+        problems["cycle"] = quote.message
+    elif on < cycle.start:
+        problems["cycle"] = f"This cycle starts on {cycle.start}: it can't be renewed before then."
+    elif result.earned < result.required:
+        problems["cycle"] = (
+            f"You have {amount_text(result.earned)} of the {amount_text(result.required)} {unit}s required: "
+            f"{amount_text(result.remaining)} {unit}s still missing before you can renew."
+        )
+    elif not result.cpr_aed_ok:
+        org = certification.credential.organization.short_name
+        problems["cpr_aed_valid_until"] = (
+            f"{org} requires a CPR/AED certification valid through the end of the cycle ({cycle.end}). "
+            "Update your CPR/AED expiry date first."
+        )
+    next_start = next_cycle_start(cycle=result.cycle)
+    with scopes_disabled():
+        versions = rule_versions(organization_ids=[certification.credential.organization_id])
+    params = version_in_force(versions=versions[certification.credential.organization_id], on=next_start).params
+    next_end = cycle_for(start=next_start, params=params).end
+    return RenewalPreview(cycle, progress, quote, next_start, next_end, problems)
