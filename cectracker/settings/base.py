@@ -162,6 +162,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several components have a "status" field with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "CycleStatusEnum": "certifications.rules.engine.STATUSES",
+        "ReceiptStatusEnum": ["accepted", "rejected"],
+    },
 }
 
 # Celery: configured from these settings (CELERY_ namespace).
