@@ -63,8 +63,10 @@ def activity_list(
         qs = qs.filter(completed_on__lte=date_to)
     with scopes_disabled():
         petitions = Petition.objects.select_related("organization")
-    return qs.annotate(evidence_count=Count("evidence", distinct=True)).prefetch_related(
-        Prefetch("petitions", queryset=petitions)
+    return (
+        qs.annotate(evidence_count=Count("evidence", distinct=True))
+        .prefetch_related(Prefetch("petitions", queryset=petitions))
+        .order_by("-completed_on", "-id")
     )
 
 
