@@ -214,7 +214,7 @@ def evidence_retention(*, activity: Activity, today: date | None = None) -> list
             hold = RetentionHold(
                 org.short_name,
                 None,
-                f"{org.short_name} requires keeping it {retention.years} year(s) after the renewal of the "
+                f"{org.short_name} requires keeping it {_years(retention.years)} after the renewal of the "
                 f"{cycle.certification.credential.code} cycle ending {cycle.end}, which is not recorded yet.",
             )
         elif until is not None and until >= today:
@@ -222,7 +222,7 @@ def evidence_retention(*, activity: Activity, today: date | None = None) -> list
             hold = RetentionHold(
                 org.short_name,
                 until,
-                f"{org.short_name} requires keeping it {retention.years} year(s) after {after}: until {until}.",
+                f"{org.short_name} requires keeping it {_years(retention.years)} after {after}: until {until}.",
             )
         else:
             continue
@@ -230,6 +230,10 @@ def evidence_retention(*, activity: Activity, today: date | None = None) -> list
         if current is None or current.until is not None and (hold.until is None or hold.until > current.until):
             holds[org.pk] = hold
     return list(holds.values())
+
+
+def _years(count: int) -> str:
+    return f"{count} year" if count == 1 else f"{count} years"
 
 
 def _has_renewal(cycle: Cycle) -> bool:
@@ -247,7 +251,7 @@ def retention_summary(holds: list[RetentionHold]) -> str:
     if not holds:
         return ""
     if any(h.until is None for h in holds):
-        return " ".join(h.explanation for h in holds)
+        return "Keep this evidence: " + " ".join(h.explanation for h in holds)
     latest = max(h.until for h in holds if h.until is not None)
     return f"Keep this evidence until {latest}: " + " ".join(h.explanation for h in holds)
 

@@ -34,12 +34,15 @@ def activity_list(request):
     activities = selectors.activity_list(user=request.user, kind=kind, date_from=date_from, date_to=date_to)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     applications = selectors.activity_applications(user=request.user)
-    rows = [(activity, applications.get(activity.pk, [])) for activity in page.object_list]
+    rows = [
+        (activity, KIND_LABELS.get(activity.kind, activity.get_kind_display()), applications.get(activity.pk, []))
+        for activity in page.object_list
+    ]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
         "credits/activity_list.html",
-        {"filters": filters, "page": page, "rows": rows, "query": query, "kind_labels": KIND_LABELS},
+        {"filters": filters, "page": page, "rows": rows, "query": query},
     )
 
 
@@ -96,7 +99,11 @@ def activity_detail(request, pk):
     applications = selectors.activity_applications(user=request.user).get(activity.pk, [])
     petitions = list(selectors.petition_list(user=request.user).filter(activity=activity))
     holds = selectors.evidence_retention(activity=activity)
-    organizations = selectors.petition_organizations(user=request.user, activity=activity)
+    # Offer a petition where it can help: organizations whose rules do not approve this activity.
+    refusing = {a.certification.credential.organization_id for a in applications if a.reason == "not_approved"}
+    organizations = [
+        o for o in selectors.petition_organizations(user=request.user, activity=activity) if o.pk in refusing
+    ]
     return render(
         request,
         "credits/activity_detail.html",

@@ -1,7 +1,6 @@
 """The trainer's credits API: the same selectors and services as the pages, one view per resource."""
 
 from django.db.models import Prefetch, Q
-from django_scopes import scopes_disabled
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -107,18 +106,6 @@ class ActivityDetailApi(TrainerApi):
         return Response(_activity_out(request, activity.pk))
 
     @extend_schema(
-        operation_id="activities_replace",
-        request=ActivityInputSerializer,
-        responses={200: ActivityOutputSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
-    )
-    def put(self, request, pk):
-        activity = self.activity(pk)
-        serializer = ActivityInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.activity_update(actor=request.user, activity=activity, **serializer.validated_data)
-        return Response(_activity_out(request, activity.pk))
-
-    @extend_schema(
         operation_id="activities_destroy",
         responses={
             204: None,
@@ -188,12 +175,11 @@ class ActivityPetitionApi(TrainerApi):
         organization = Organization.objects.filter(Q(short_name__iexact=name) | Q(slug__iexact=name)).first()
         if organization is None:
             raise ValidationError({"organization": ["No organization by that name."]})
-        with scopes_disabled():
-            petition = services.petition_submit(
-                actor=request.user,
-                activity=activity,
-                organization=organization,
-                hours=data["hours"],
-                description=data["description"],
-            )
+        petition = services.petition_submit(
+            actor=request.user,
+            activity=activity,
+            organization=organization,
+            hours=data["hours"],
+            description=data["description"],
+        )
         return Response(PetitionOutputSerializer(petition).data, status=status.HTTP_201_CREATED)
