@@ -52,9 +52,13 @@ class ActivityInputSerializer(serializers.Serializer):
 
 
 class ActivityFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=LOGGABLE_KINDS, required=False, allow_blank=True)
-    completed_from = serializers.DateField(input_formats=["iso-8601"], required=False)
-    completed_to = serializers.DateField(input_formats=["iso-8601"], required=False)
+    kind = serializers.ChoiceField(choices=LOGGABLE_KINDS, required=False, help_text="Only this kind.")
+    completed_from = serializers.DateField(
+        input_formats=["iso-8601"], required=False, help_text="Completed on or after (YYYY-MM-DD)."
+    )
+    completed_to = serializers.DateField(
+        input_formats=["iso-8601"], required=False, help_text="Completed on or before (YYYY-MM-DD)."
+    )
 
 
 class EvidenceOutputSerializer(serializers.ModelSerializer):
@@ -99,7 +103,7 @@ class ApplicationSerializer(serializers.Serializer):
 
 
 class ActivityOutputSerializer(serializers.ModelSerializer):
-    new_credential = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    new_credential = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     evidence = EvidenceOutputSerializer(many=True, read_only=True)
     petitions = PetitionOutputSerializer(many=True, read_only=True)
     applications = serializers.SerializerMethodField()
@@ -133,3 +137,21 @@ class ActivityOutputSerializer(serializers.ModelSerializer):
         """What the activity applies to each certification the person holds (current cycles), and why."""
         applications = self.context.get("applications", {}).get(obj.pk, [])
         return ApplicationSerializer(applications, many=True).data
+
+
+def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The limit/offset page shape of a list, for the schema."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+ActivityPageSerializer = page_of(ActivityOutputSerializer, "ActivityPage")
+PetitionPageSerializer = page_of(PetitionOutputSerializer, "PetitionPage")

@@ -19,14 +19,20 @@ from .serializers import (
     ActivityFilterSerializer,
     ActivityInputSerializer,
     ActivityOutputSerializer,
+    ActivityPageSerializer,
     EvidenceOutputSerializer,
     EvidenceUploadSerializer,
     PetitionInputSerializer,
     PetitionOutputSerializer,
+    PetitionPageSerializer,
 )
 
 BAD_INPUT = OpenApiResponse(description='Bad input: `{"field": ["message"]}` naming each offending field.')
 NOT_FOUND = OpenApiResponse(description="No such object among your own.")
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", int, description="Number of results to return per page."),
+    OpenApiParameter("offset", int, description="The initial index from which to return the results."),
+]
 
 
 class TrainerApi(APIView):
@@ -46,11 +52,10 @@ class ActivityListApi(TrainerApi):
     @extend_schema(
         operation_id="activities_list",
         parameters=[
-            OpenApiParameter("kind", str, description="Only this kind."),
-            OpenApiParameter("completed_from", str, description="Completed on or after (YYYY-MM-DD)."),
-            OpenApiParameter("completed_to", str, description="Completed on or before (YYYY-MM-DD)."),
+            ActivityFilterSerializer,
+            *PAGE_PARAMETERS,
         ],
-        responses={200: ActivityOutputSerializer(many=True), 400: BAD_INPUT},
+        responses={200: ActivityPageSerializer, 400: BAD_INPUT},
     )
     def get(self, request):
         filters = ActivityFilterSerializer(data=request.query_params)
@@ -127,7 +132,9 @@ class EvidenceApi(TrainerApi):
             install_upload_handlers(request)
         return super().initialize_request(request, *args, **kwargs)
 
-    @extend_schema(operation_id="activity_evidence_list", responses={200: EvidenceOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="activity_evidence_list", responses={200: EvidenceOutputSerializer(many=True), 404: NOT_FOUND}
+    )
     def get(self, request, pk):
         activity = self.activity(pk)
         return Response(EvidenceOutputSerializer(activity.evidence.order_by("uploaded_at"), many=True).data)
@@ -150,7 +157,7 @@ class EvidenceApi(TrainerApi):
 
 
 class PetitionListApi(TrainerApi):
-    @extend_schema(operation_id="petitions_list", responses={200: PetitionOutputSerializer(many=True)})
+    @extend_schema(operation_id="petitions_list", parameters=PAGE_PARAMETERS, responses={200: PetitionPageSerializer})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.petition_list(user=request.user), request, view=self)
