@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -154,6 +154,23 @@ class EvidenceApi(TrainerApi):
             actor=request.user, activity=activity, upload=serializer.validated_data["file"]
         )
         return Response(EvidenceOutputSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDetailApi(TrainerApi):
+    @extend_schema(
+        operation_id="evidence_destroy",
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Refused: an organization's retention rule still covers the file."),
+            404: NOT_FOUND,
+        },
+    )
+    def delete(self, request, pk):
+        evidence = Evidence.objects.select_related("activity").filter(pk=pk, activity__user=request.user).first()
+        if evidence is None:
+            raise NotFound("No such file.")
+        services.evidence_delete(actor=request.user, evidence=evidence)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PetitionListApi(TrainerApi):

@@ -198,3 +198,17 @@ def test_the_schema_documents_the_credits_endpoints(api):
     assert (
         "multipart/form-data" in schema["paths"]["/api/v1/activities/{id}/evidence/"]["post"]["requestBody"]["content"]
     )
+
+
+def test_evidence_delete_respects_retention_and_ownership(api, trainer, ace_cert, other_trainer):
+    held = Activity.objects.create(user=trainer, kind="cpr", completed_on=dt.date(2025, 3, 1))
+    kept = evidence_attach(actor=trainer, activity=held, upload=upload("c.png", make_png()))
+    response = api.delete(f"/api/v1/evidence/{kept.pk}/")
+    assert response.status_code == 400 and "until 2029-03-01" in response.json()["file"][0]
+    free = Activity.objects.create(user=trainer, kind="cpr", completed_on=dt.date(2020, 3, 1))
+    loose = evidence_attach(actor=trainer, activity=free, upload=upload("c.png", make_png()))
+    other = APIClient()
+    other.force_authenticate(other_trainer)
+    assert other.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 404
+    assert api.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 204
+    assert list(Evidence.objects.values_list("pk", flat=True)) == [kept.pk]

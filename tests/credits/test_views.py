@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import ActionLog
 from credits.models import Activity, Evidence, Petition
 from credits.services import evidence_attach
-from tests.credits.conftest import make_pdf, make_png, upload
+from tests.credits.conftest import make_pdf, make_pdf_of_size, make_png, upload
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +211,13 @@ def test_petition_on_another_trainers_activity_is_404(client_t, other_activity, 
         reverse("petition_create", args=[other_activity.pk]), {"organization": ace.pk, "hours": "1", "description": "x"}
     )
     assert response.status_code == 404 and not Petition.objects.exists()
+
+
+def test_an_oversized_upload_through_the_page_is_refused(client_t, activity, settings):
+    data = make_pdf_of_size(settings.EVIDENCE_MAX_BYTES + 1)
+    response = client_t.post(
+        reverse("evidence_upload", args=[activity.pk]),
+        {"file": upload("big.pdf", data, "application/pdf")},
+        follow=True,
+    )
+    assert "larger than 10 MB" in response.content.decode() and not Evidence.objects.exists()
