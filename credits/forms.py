@@ -56,6 +56,10 @@ class ActivityForm(forms.Form):
         for name in KIND_FIELDS[kind]:
             self.fields[name] = self._field(name, kind, help_texts.get(name, ""))
         self.fields["notes"] = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        if kind == "approved_course":  # the number comes first: it fills the title and the CECs
+            self.order_fields(["kind", "awarding_org", "course_number", "title", "amount", "completed_on"])
+        else:
+            self.order_fields(["kind", "title", *KIND_FIELDS[kind], "completed_on"])
         for name in REQUIRED.get(kind, ()):
             if name in self.fields:
                 self.fields[name].required = True

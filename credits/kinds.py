@@ -60,6 +60,12 @@ KIND_LABELS: dict[str, str] = {
 }
 KIND_CHOICES = [(kind, KIND_LABELS[kind]) for kind in LOGGABLE_KINDS]
 
+
+def short_label(kind: str) -> str:
+    """The kind's name without the explanation in brackets, for lists."""
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()).split(" (")[0]
+
+
 FIELD_LABELS = {
     "awarding_org": "Organization",
     "course_number": "Course number",

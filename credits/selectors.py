@@ -119,6 +119,44 @@ def activity_applications(*, user: User, as_of: date | None = None) -> dict[int,
     return dict(out)
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change to an activity or its files, with the fields that changed."""
+
+    at: object
+    actor: object
+    action: str
+    changes: list[tuple[str, object, object]]
+
+
+def activity_history(*, user: User, activity: Activity) -> list[HistoryEntry]:
+    """The action-log entries of this activity, its evidence and petitions, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import ActionLog
+
+    with scopes_disabled():
+        entries = list(
+            ActionLog.objects.filter(
+                subject_user=user,
+                content_type=ContentType.objects.get_for_model(Activity),
+                object_id=str(activity.pk),
+            ).select_related("actor")
+            | ActionLog.objects.filter(subject_user=user, data__after__activity=activity.pk).select_related("actor")
+            | ActionLog.objects.filter(subject_user=user, data__before__activity=activity.pk).select_related("actor")
+        )
+    out = []
+    for entry in entries:
+        before, after = entry.data.get("before") or {}, entry.data.get("after") or {}
+        changes = [
+            (name, before.get(name), after.get(name))
+            for name in dict.fromkeys([*before, *after])
+            if before.get(name) != after.get(name) and name != "activity"
+        ]
+        out.append(HistoryEntry(entry.created_at, entry.actor, entry.action, changes))
+    return out
+
+
 # --- Approved-course catalog ---------------------------------------------------------------------
 
 OK, EMPTY, MALFORMED, UNKNOWN = "ok", "empty", "malformed", "unknown"

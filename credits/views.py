@@ -16,7 +16,7 @@ from accounts.models import Organization
 
 from . import selectors, services
 from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
-from .kinds import KIND_FIELDS, KIND_LABELS
+from .kinds import KIND_FIELDS, KIND_LABELS, short_label
 from .models import Evidence
 from .uploads import content_length_too_big, install_upload_handlers
 
@@ -34,10 +34,7 @@ def activity_list(request):
     activities = selectors.activity_list(user=request.user, kind=kind, date_from=date_from, date_to=date_to)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     applications = selectors.activity_applications(user=request.user)
-    rows = [
-        (activity, KIND_LABELS.get(activity.kind, activity.get_kind_display()), applications.get(activity.pk, []))
-        for activity in page.object_list
-    ]
+    rows = [(activity, short_label(activity.kind), applications.get(activity.pk, [])) for activity in page.object_list]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
@@ -109,13 +106,14 @@ def activity_detail(request, pk):
         "credits/activity_detail.html",
         {
             "activity": activity,
-            "kind_label": KIND_LABELS.get(activity.kind, activity.get_kind_display()),
+            "kind_label": short_label(activity.kind),
             "applications": applications,
             "evidence": list(activity.evidence.all()),
             "petitions": petitions,
             "retention": selectors.retention_summary(holds),
             "evidence_form": EvidenceForm(),
             "petition_form": PetitionForm(organizations=organizations) if organizations else None,
+            "history": selectors.activity_history(user=request.user, activity=activity),
         },
     )
 

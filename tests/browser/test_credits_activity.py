@@ -51,6 +51,7 @@ def test_log_an_ace_course_by_number_and_attach_evidence(page, live_server, arti
     assert page.input_value("#id_title") == "Kettlebell Foundations"
     assert page.input_value("#id_amount") == "0.70"
     page.fill("#id_completed_on", "05/01/2025")
+    page.screenshot(path=str(artifacts / "activity-add.png"), full_page=True)
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Activity saved.")
     counts = page.inner_text(".applications")
@@ -65,3 +66,6 @@ def test_log_an_ace_course_by_number_and_attach_evidence(page, live_server, arti
     assert "ACE requires keeping it 4 years after completion: until 2029-05-01." in retention
     assert "ACSM requires keeping it 1 year after the renewal" in retention
     page.screenshot(path=str(artifacts / "activity-detail.png"), full_page=True)
+    page.goto("/activities/")
+    assert "Kettlebell Foundations" in page.inner_text("table")
+    page.screenshot(path=str(artifacts / "activity-list.png"), full_page=True)
