@@ -23,6 +23,7 @@ from .selectors import MALFORMED, course_lookup, evidence_retention, retention_s
 from .uploads import check_evidence_file
 
 MAX_EVIDENCE_PER_ACTIVITY = 20
+MAX_FIGURE = Decimal("1000000")  # amounts, hours and credit hours are stored with 8 digits
 
 _MISSING = {
     "awarding_org": "Choose the organization.",
@@ -62,6 +63,8 @@ def _clean(*, values: dict[str, Any]) -> dict[str, Any]:
         value = values.get(name) if name in allowed else None
         if value is not None and (not isinstance(value, Decimal) or not value.is_finite() or value < 0):
             errors.setdefault(name, []).append(f"{FIELD_LABELS[name]} must be zero or a positive number.")
+        elif value is not None and value >= MAX_FIGURE:
+            errors.setdefault(name, []).append(f"{FIELD_LABELS[name]} must be less than {MAX_FIGURE:,}.")
         elif value is not None and value.as_tuple().exponent < -2:
             errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}: at most 2 decimal places.")
         elif value is not None:

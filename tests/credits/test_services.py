@@ -99,6 +99,10 @@ def test_required_fields_by_kind_and_bad_values_are_named(trainer, shipped):
     assert errors_of(activity_create, actor=trainer, user=trainer, kind="petition", completed_on=dt.date(2025, 1, 1))[
         "kind"
     ]
+    huge = errors_of(
+        activity_create, actor=trainer, user=trainer, kind="cpr", hours=Decimal("1e7"), completed_on=dt.date(2025, 1, 1)
+    )
+    assert "less than" in huge["hours"][0]
     future = errors_of(activity_create, actor=trainer, user=trainer, kind="cpr", completed_on=dt.date(2999, 1, 1))
     assert "future" in future["completed_on"][0]
 
