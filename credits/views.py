@@ -17,7 +17,7 @@ from accounts.models import Organization
 from . import selectors, services
 from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
 from .kinds import KIND_FIELDS, KIND_LABELS, short_label
-from .models import Evidence
+from .models import Activity, Evidence
 from .uploads import content_length_too_big, install_upload_handlers
 
 PAGE_SIZE = 25
@@ -71,6 +71,9 @@ def activity_add(request):
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
+    if activity.source == Activity.PROVIDER or activity.kind not in KIND_FIELDS:
+        messages.error(request, "This activity was reported by a provider; ask the provider to correct it.")
+        return redirect("activity_detail", pk=activity.pk)
     initial = {name: getattr(activity, name) for name in ("kind", "completed_on", "title", "notes")}
     initial.update({name: getattr(activity, name) for name in KIND_FIELDS.get(activity.kind, ())})
     form = ActivityForm(request.POST or None, kind=activity.kind, initial=initial)

@@ -223,3 +223,10 @@ def test_an_oversized_upload_through_the_page_is_refused(client_t, activity, set
         follow=True,
     )
     assert "larger than 10 MB" in response.content.decode() and not Evidence.objects.exists()
+
+
+def test_a_provider_reported_activity_is_not_editable_on_the_page(client_t, trainer):
+    reported = ActivityFactory(user=trainer, source=Activity.PROVIDER, title="Reported course")
+    response = client_t.get(reverse("activity_edit", args=[reported.pk]), follow=True)
+    assert "ask the provider to correct it" in response.content.decode()
+    assert f'href="{reverse("activity_edit", args=[reported.pk])}"' not in response.content.decode()
