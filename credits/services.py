@@ -295,7 +295,7 @@ def petition_submit(
         elif (
             activity.kind == "approved_course"
             and activity.awarding_org.casefold() == organization.short_name.casefold()
-        ):  # noqa: E501
+        ):
             errors["organization"] = [f"{organization.short_name} already approved this course: no petition needed."]
         elif Petition.objects.filter(activity=activity, organization=organization).exists():
             errors["organization"] = [f"This activity already has a petition to {organization.short_name}."]
