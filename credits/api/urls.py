@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import provider_views as provider
+from . import views
 
 urlpatterns: list = [
     path("provider/courses", provider.CourseListView.as_view(), name="provider-courses"),
@@ -13,4 +14,10 @@ urlpatterns: list = [
     path("provider/completions", provider.CompletionListView.as_view(), name="provider-completions"),
     path("provider/completions/<int:pk>", provider.CompletionDetailView.as_view(), name="provider-completion"),
     path("provider/completions/<int:pk>/void", provider.CompletionVoidView.as_view(), name="provider-completion-void"),
+    path("activities/", views.ActivityListApi.as_view(), name="api-activity-list"),
+    path("activities/<int:pk>/", views.ActivityDetailApi.as_view(), name="api-activity-detail"),
+    path("activities/<int:pk>/evidence/", views.EvidenceApi.as_view(), name="api-activity-evidence"),
+    path("activities/<int:pk>/petitions/", views.ActivityPetitionApi.as_view(), name="api-activity-petitions"),
+    path("evidence/<int:pk>/", views.EvidenceDetailApi.as_view(), name="api-evidence-detail"),
+    path("petitions/", views.PetitionListApi.as_view(), name="api-petition-list"),
 ]

@@ -1,0 +1,157 @@
+"""Small input/output serializers for the trainer's credits API. Writable fields are listed explicitly:
+no `user`, `source`, `status` or petition `amount` can be set by the client."""
+
+from django.urls import reverse
+from django_scopes import scopes_disabled
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from certifications.models import Credential
+
+from ..kinds import LOGGABLE_KINDS
+from ..models import Activity, Evidence, Petition
+
+
+def _decimal(**kwargs):
+    return serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True, **kwargs
+    )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CredentialCodeField(serializers.SlugRelatedField):
+    """A credential by its code (e.g. ACSM-EP), case-insensitive."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        with scopes_disabled():
+            return Credential.objects.all()
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(str(data).strip().upper())
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LOGGABLE_KINDS)
+    completed_on = serializers.DateField(input_formats=["iso-8601"], help_text="ISO date, YYYY-MM-DD.")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    awarding_org = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text="approved_course / other_org_course."
+    )
+    course_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    amount = _decimal(help_text="In the awarding organization's unit.")
+    hours = _decimal()
+    credit_hours = _decimal()
+    term = serializers.ChoiceField(choices=["semester", "quarter"], required=False, allow_blank=True)
+    grade = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    new_credential = CredentialCodeField(required=False, allow_null=True, help_text="Credential code, e.g. ACSM-EP.")
+
+
+class ActivityFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LOGGABLE_KINDS, required=False, help_text="Only this kind.")
+    completed_from = serializers.DateField(
+        input_formats=["iso-8601"], required=False, help_text="Completed on or after (YYYY-MM-DD)."
+    )
+    completed_to = serializers.DateField(
+        input_formats=["iso-8601"], required=False, help_text="Completed on or before (YYYY-MM-DD)."
+    )
+
+
+class EvidenceOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "activity", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("evidence_file", args=[obj.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 10 MB; checked by content.")
+
+
+class PetitionOutputSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.short_name")
+
+    class Meta:
+        model = Petition
+        fields = ["id", "activity", "organization", "status", "hours", "description", "amount", "decision_reason"]
+        fields += ["created_at", "decided_at"]
+
+
+class PetitionInputSerializer(serializers.Serializer):
+    organization = serializers.CharField(max_length=20, help_text="Organization short name or slug, e.g. ACE.")
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
+    description = serializers.CharField(max_length=10000)
+
+
+class ApplicationSerializer(serializers.Serializer):
+    certification = serializers.IntegerField(source="certification.pk")
+    credential = serializers.CharField(source="certification.credential.code")
+    cycle_start = serializers.DateField()
+    cycle_end = serializers.DateField()
+    full = serializers.DecimalField(max_digits=8, decimal_places=2)
+    applied = serializers.DecimalField(max_digits=8, decimal_places=2)
+    reason = serializers.CharField(allow_null=True)
+    detail = serializers.CharField()
+
+
+class ActivityOutputSerializer(serializers.ModelSerializer):
+    new_credential = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    evidence = EvidenceOutputSerializer(many=True, read_only=True)
+    petitions = PetitionOutputSerializer(many=True, read_only=True)
+    applications = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "completed_on",
+            "amount",
+            "hours",
+            "course_number",
+            "awarding_org",
+            "credit_hours",
+            "term",
+            "grade",
+            "new_credential",
+            "notes",
+            "source",
+            "created_at",
+            "updated_at",
+            "evidence",
+            "petitions",
+            "applications",
+        ]
+
+    @extend_schema_field(ApplicationSerializer(many=True))
+    def get_applications(self, obj) -> list[dict]:
+        """What the activity applies to each certification the person holds (current cycles), and why."""
+        applications = self.context.get("applications", {}).get(obj.pk, [])
+        return ApplicationSerializer(applications, many=True).data
+
+
+def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The limit/offset page shape of a list, for the schema."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+ActivityPageSerializer = page_of(ActivityOutputSerializer, "ActivityPage")
+PetitionPageSerializer = page_of(PetitionOutputSerializer, "PetitionPage")

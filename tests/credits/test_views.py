@@ -1,0 +1,232 @@
+"""Trainer pages: list with per-certification results, forms by kind, htmx lookup, edit/delete, petitions."""
+
+import datetime as dt
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import ActionLog
+from credits.models import Activity, Evidence, Petition
+from credits.services import evidence_attach
+from tests.credits.conftest import make_pdf, make_pdf_of_size, make_png, upload
+from tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_t(client, trainer):
+    client.force_login(trainer)
+    return client
+
+
+def test_the_list_shows_each_activity_against_every_certification_with_the_reason_in_words(
+    client_t, trainer, ace_cert, acsm_cert
+):
+    for month, amount in ((2, "4"), (3, "3")):
+        ActivityFactory(
+            user=trainer,
+            kind="teaching",
+            title=f"Teaching {month}",
+            amount=Decimal(amount),
+            completed_on=dt.date(2025, month, 1),
+        )
+    html = client_t.get(reverse("activity_list")).content.decode()
+    assert "ACSM caps teaching and lecturing at 5 CECs a calendar year (2025): 1.00 of 3.00 applied." in html
+    assert "ACE does not approve teaching; a petition may help." in html
+
+
+def test_the_list_filters_by_kind_and_dates_and_only_shows_mine(client_t, trainer, other_activity):
+    ActivityFactory(user=trainer, kind="cpr", title="CPR refresher", amount=None, completed_on=dt.date(2025, 1, 5))
+    ActivityFactory(user=trainer, kind="teaching", title="Spin class", completed_on=dt.date(2025, 6, 5))
+    html = client_t.get(reverse("activity_list"), {"kind": "cpr"}).content.decode()
+    assert "CPR refresher" in html and "Spin class" not in html
+    html = client_t.get(reverse("activity_list"), {"date_from": "03/01/2025", "date_to": "2025-12-31"}).content.decode()
+    assert "Spin class" in html and "CPR refresher" not in html
+    assert str(other_activity) not in client_t.get(reverse("activity_list")).content.decode()
+
+
+def test_the_list_runs_a_bounded_number_of_queries(
+    client_t, trainer, ace_cert, acsm_cert, ace, django_assert_max_num_queries
+):
+    for i in range(60):
+        activity = ActivityFactory(user=trainer, kind="teaching", amount=Decimal("1"), completed_on=dt.date(2025, 1, 1))
+        if i % 10 == 0:
+            Petition.objects.create(organization=ace, activity=activity, hours=Decimal("1"), description="x")
+    with django_assert_max_num_queries(14):
+        response = client_t.get(reverse("activity_list"))
+    assert response.status_code == 200 and "Page 1 of 3" in response.content.decode()
+
+
+def test_the_add_form_shows_only_the_fields_of_the_kind(client_t, shipped):
+    html = client_t.get(reverse("activity_add"), {"kind": "college_course"}).content.decode()
+    assert 'name="credit_hours"' in html and 'name="grade"' in html and 'name="term"' in html
+    assert 'name="course_number"' not in html and 'name="new_credential"' not in html
+    html = client_t.get(reverse("activity_add"), {"kind": "approved_course"}).content.decode()
+    assert 'name="course_number"' in html and 'name="credit_hours"' not in html
+    assert reverse("course_lookup") in html
+
+
+def test_adding_an_approved_course_by_number_with_a_us_date(client_t, trainer, course):
+    response = client_t.post(
+        reverse("activity_add"),
+        {"kind": "approved_course", "awarding_org": "ACE", "course_number": "ca23456", "completed_on": "05/01/2025"},
+    )
+    activity = Activity.objects.get(user=trainer)
+    assert response.status_code == 302 and response["Location"] == reverse("activity_detail", args=[activity.pk])
+    assert activity.completed_on == dt.date(2025, 5, 1)
+    assert (activity.amount, activity.title) == (Decimal("0.70"), "Kettlebells")
+
+
+def test_form_errors_say_what_is_wrong(client_t, trainer, ace):
+    html = client_t.post(
+        reverse("activity_add"),
+        {"kind": "approved_course", "awarding_org": "ACE", "course_number": "XX1", "completed_on": "31/31/2025"},
+    ).content.decode()
+    assert "Enter the date as MM/DD/YYYY" in html
+    html = client_t.post(
+        reverse("activity_add"),
+        {"kind": "approved_course", "awarding_org": "ACE", "course_number": "XX1", "completed_on": "05/01/2025"},
+    ).content.decode()
+    assert "XX1 is not an ACE course number" in html
+    html = client_t.post(
+        reverse("activity_add"), {"kind": "college_course", "completed_on": "2025-05-01", "credit_hours": "-2"}
+    ).content.decode()
+    assert "Credit hours must be zero or more." in html and "Grade is required for this kind." in html
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [("CA2", "malformed"), ("CA99999", "unknown"), ("ca23456", "ok"), ("", None)],
+)
+def test_htmx_course_lookup(client_t, course, number, expected):
+    response = client_t.get(
+        reverse("course_lookup"), {"awarding_org": "ACE", "course_number": number}, HTTP_HX_REQUEST="true"
+    )
+    html = unescape(response.content.decode())
+    if expected is None:
+        assert "data-status" not in html
+        return
+    assert f'data-status="{expected}"' in html
+    if expected == "ok":
+        assert 'id="id_title"' in html and 'value="Kettlebells"' in html and 'value="0.70"' in html
+        assert 'hx-swap-oob="true"' in html
+    if expected == "malformed":
+        assert "CA2 is not an ACE course number" in html
+    if expected == "unknown":
+        assert "CA99999 is not in ACE's catalog" in html
+
+
+def test_course_lookup_needs_login(client, course):
+    assert client.get(reverse("course_lookup"), {"awarding_org": "ACE", "course_number": "CA23456"}).status_code == 302
+
+
+def test_edit_records_history_and_another_trainers_activity_is_404(client_t, trainer, activity, other_activity):
+    response = client_t.post(
+        reverse("activity_edit", args=[activity.pk]),
+        {
+            "kind": "other_org_course",
+            "completed_on": "2025-03-02",
+            "title": "Swing school",
+            "awarding_org": "NASM",
+            "amount": "0.4",
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.awarding_org, activity.amount) == ("NASM", Decimal("0.40"))
+    assert activity.completed_on == dt.date(2025, 3, 2)
+    assert ActionLog.objects.get(action="activity.updated").data["before"]["awarding_org"] == "Kettlebell Guild"
+    history = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "activity.updated" in history and "Kettlebell Guild → NASM" in history
+    for name in ("activity_detail", "activity_edit", "activity_delete"):
+        assert client_t.get(reverse(name, args=[other_activity.pk])).status_code == 404
+    assert client_t.post(reverse("activity_delete", args=[other_activity.pk])).status_code == 404
+    assert Activity.objects.filter(pk=other_activity.pk).exists()
+
+
+def test_delete_asks_first_then_deletes(client_t, activity):
+    html = client_t.get(reverse("activity_delete", args=[activity.pk])).content.decode()
+    assert "Delete “Swing school”?" in html and Activity.objects.filter(pk=activity.pk).exists()
+    assert client_t.post(reverse("activity_delete", args=[activity.pk])).status_code == 302
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_retention_refuses_deletion_and_says_until_when(client_t, trainer, ace_cert):
+    activity = ActivityFactory(user=trainer, kind="cpr", amount=None, completed_on=dt.date(2025, 3, 1))
+    evidence = evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
+    html = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Keep this evidence until 2029-03-01" in html
+    html = client_t.get(reverse("evidence_delete", args=[evidence.pk])).content.decode()
+    assert "until 2029-03-01" in html and "disabled" in html
+    response = client_t.post(reverse("evidence_delete", args=[evidence.pk]), follow=True)
+    assert "This file must be kept" in response.content.decode()
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    client_t.post(reverse("activity_delete", args=[activity.pk]))
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_upload_through_the_page(client_t, trainer, activity):
+    response = client_t.post(
+        reverse("evidence_upload", args=[activity.pk]),
+        {"file": upload("cert.pdf", make_pdf(), "application/pdf")},
+        follow=True,
+    )
+    assert "File attached." in response.content.decode()
+    assert Evidence.objects.get(activity=activity).content_type == "application/pdf"
+    response = client_t.post(
+        reverse("evidence_upload", args=[activity.pk]), {"file": upload("cert.pdf", b"MZ\x90\x00" * 50)}, follow=True
+    )
+    assert "Only PDF, JPEG or PNG files are accepted" in response.content.decode()
+    assert Evidence.objects.filter(activity=activity).count() == 1
+
+
+def test_upload_to_another_trainers_activity_is_404(client_t, other_activity):
+    url = reverse("evidence_upload", args=[other_activity.pk])
+    response = client_t.post(url, {"file": upload("c.png", make_png())})
+    assert response.status_code == 404 and not Evidence.objects.exists()
+
+
+def test_petition_from_the_activity_page(client_t, trainer, activity, ace, ace_cert):
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    html = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Send petition" in html and "ACE does not approve courses approved by other organizations" in html
+    response = client_t.post(
+        reverse("petition_create", args=[activity.pk]),
+        {"organization": ace.pk, "hours": "4", "description": "Four hours of kettlebell coaching."},
+        follow=True,
+    )
+    assert "Petition sent to ACE." in response.content.decode()
+    html = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Waiting for the organization's review." in html and "The petition awaits ACE" in html
+    Petition.objects.filter(activity=activity).update(status="approved", amount=Decimal("0.4"))
+    html = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Approved: 0.40 CECs." in html and "Approved petition: 0.40 CECs." in html
+    assert "ACE" in client_t.get(reverse("petition_list")).content.decode()
+
+
+def test_petition_on_another_trainers_activity_is_404(client_t, other_activity, ace):
+    response = client_t.post(
+        reverse("petition_create", args=[other_activity.pk]), {"organization": ace.pk, "hours": "1", "description": "x"}
+    )
+    assert response.status_code == 404 and not Petition.objects.exists()
+
+
+def test_an_oversized_upload_through_the_page_is_refused(client_t, activity, settings):
+    data = make_pdf_of_size(settings.EVIDENCE_MAX_BYTES + 1)
+    response = client_t.post(
+        reverse("evidence_upload", args=[activity.pk]),
+        {"file": upload("big.pdf", data, "application/pdf")},
+        follow=True,
+    )
+    assert "larger than 10 MB" in response.content.decode() and not Evidence.objects.exists()
+
+
+def test_a_provider_reported_activity_is_not_editable_on_the_page(client_t, trainer):
+    reported = ActivityFactory(user=trainer, source=Activity.PROVIDER, title="Reported course")
+    response = client_t.get(reverse("activity_edit", args=[reported.pk]), follow=True)
+    assert "ask the provider to correct it" in response.content.decode()
+    assert f'href="{reverse("activity_edit", args=[reported.pk])}"' not in response.content.decode()
