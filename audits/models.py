@@ -89,3 +89,16 @@ class AuditPacket(models.Model):
 
     def __str__(self):
         return f"Packet {self.pk} of audit {self.audit_id} ({self.state})"
+
+
+class AuditConsideration(models.Model):
+    """A renewal that was considered for audit, once (the unique renewal makes `audit_consider` idempotent)."""
+
+    renewal = models.OneToOneField("certifications.Renewal", on_delete=models.CASCADE, related_name="+")
+    selected = models.BooleanField()
+    considered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(organization="renewal__cycle__certification__credential__organization")
+
+    def __str__(self):
+        return f"Renewal {self.renewal_id}: {'selected' if self.selected else 'not selected'}"
