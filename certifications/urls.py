@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import org_views, views
 
-urlpatterns = [path("calculator/", views.calculator, name="calculator")]
-org_urlpatterns: list = []
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+    path("certifications/<int:pk>/emeritus/", views.emeritus_application, name="emeritus_application"),
+]
+org_urlpatterns: list = [
+    path("renewals/", org_views.org_renewals, name="org_renewals"),
+    path("certifications/", org_views.org_certifications, name="org_certifications"),
+    path("certifications/<int:pk>/", org_views.org_certification, name="org_certification"),
+    path("emeritus/", org_views.org_emeritus, name="org_emeritus"),
+    path("emeritus/<int:pk>/", org_views.org_emeritus_application, name="org_emeritus_application"),
+]
