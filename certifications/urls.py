@@ -13,3 +13,13 @@ org_urlpatterns: list = [
     path("emeritus/", org_views.org_emeritus, name="org_emeritus"),
     path("emeritus/<int:pk>/", org_views.org_emeritus_application, name="org_emeritus_application"),
 ]
+
+from . import ruleset_views  # noqa: E402
+
+org_urlpatterns += [
+    path("rulesets/", ruleset_views.org_rulesets, name="org_rulesets"),
+    path("rulesets/new/", ruleset_views.org_ruleset_new, name="org_ruleset_new"),
+    path("rulesets/<int:pk>/", ruleset_views.org_ruleset, name="org_ruleset"),
+    path("rulesets/<int:pk>/preview/", ruleset_views.org_ruleset_preview, name="org_ruleset_preview"),
+    path("rulesets/<int:pk>/publish/", ruleset_views.org_ruleset_publish, name="org_ruleset_publish"),
+]
