@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from accounts.tenancy import staff_view
@@ -71,9 +70,10 @@ def org_audit(request, pk):
 
 
 @staff_view()
-@require_POST
 def org_audit_packet_request(request, pk):
-    audit = get_object_or_404(Audit, pk=pk)
+    audit = get_object_or_404(Audit, pk=pk)  # another organization's: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     packet = audit_packet_request(actor=request.user, audit=audit)
     if request.headers.get("HX-Request"):
         return render(request, "audits/_packet.html", {"audit": audit, "packet": packet})

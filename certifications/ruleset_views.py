@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -104,9 +105,10 @@ def org_ruleset_preview(request, pk):
 
 
 @staff_view(Membership.ADMIN)
-@require_POST
 def org_ruleset_publish(request, pk):
-    version = get_object_or_404(RuleSetVersion, pk=pk)
+    version = get_object_or_404(RuleSetVersion, pk=pk)  # another organization's: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
