@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership
@@ -10,7 +9,7 @@ from accounts.tenancy import staff_view
 
 from .models import Petition
 from .org_forms import PetitionDecisionForm, PetitionFilterForm
-from .petition_selectors import AGES, petition_queue, petition_suggested_amount
+from .petition_selectors import AGES, petition_queue, petition_queue_page, petition_suggested_amount
 from .petition_services import petition_decide
 
 DECIDERS = (Membership.ADMIN, Membership.REVIEWER)
@@ -26,7 +25,7 @@ def org_petitions(request):
         credential_id=filters["credential"].pk if filters.get("credential") else None,
         min_age_days=AGES.get(filters.get("age", "")),
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = petition_queue_page(rows=rows, number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "credits/org_petitions.html", {"form": form, "page": page, "query": query.urlencode()})
