@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ActionLog, Membership
-from credits.models import Petition
+from credits.models import Evidence, Petition
 from credits.petition_services import petition_decide
 from tests.factories import CertificationFactory, MembershipFactory, PetitionFactory
 
@@ -32,6 +33,15 @@ def test_the_queue_filters_by_status_credential_and_age(client, reviewer_a, peti
         return [p.pk for p in client.get(url, params).context["page"]]
 
     assert listed() == [old.pk, petition.pk]
+    Evidence.objects.create(
+        activity=petition.activity,
+        file=ContentFile(b"%PDF-1.4", name="c.pdf"),
+        original_name="c.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+    )
+    assert [p.evidence_count for p in client.get(url).context["page"]] == [0, 1]
     assert listed(status="pending") == [petition.pk]
     assert listed(age="30") == [old.pk]
     credential = petition.activity.user.certifications.get().credential_id
@@ -114,3 +124,21 @@ def test_the_queue_of_10000_petitions_answers_in_few_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url, {"status": "pending", "page": "3"})
     assert response.status_code == 200 and len(response.context["page"]) == 50
+
+
+def test_the_evidence_viewer_shows_images_inline_and_pdfs_in_an_object(client, reviewer_a, petition, settings):
+    settings.ROOT_URLCONF = "tests.backoffice.urls_with_evidence"
+    files = {}
+    for name, ctype in (("photo.png", "image/png"), ("transcript.pdf", "application/pdf")):
+        files[name] = Evidence.objects.create(
+            activity=petition.activity,
+            file=ContentFile(b"x", name=name),
+            original_name=name,
+            content_type=ctype,
+            size=1,
+            sha256="0" * 64,
+        )
+    client.force_login(reviewer_a)
+    html = client.get(reverse("org_petition", args=["ace", petition.pk])).content.decode()
+    assert f'<img src="/evidence/{files["photo.png"].pk}/file/"' in html
+    assert f'<object data="/evidence/{files["transcript.pdf"].pk}/file/" type="application/pdf"' in html
