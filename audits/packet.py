@@ -34,17 +34,15 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
         images, pdfs, listed = [], [], []
         for row in documentation.rows:
             for evidence in row.evidence:
-                with evidence.file.open("rb") as fh:
-                    data = fh.read()
                 if evidence.content_type == "application/pdf":
-                    pdfs.append((evidence, data))
+                    pdfs.append(evidence)  # read one at a time when appended: never all in memory
                     listed.append((row, evidence, "appended after the images"))
                 else:
                     path = Path(tmp) / f"{evidence.pk}.jpg"
-                    _downscale(data, path)
+                    with evidence.file.open("rb") as fh:
+                        _downscale(fh.read(), path)
                     images.append((row, evidence, path.resolve().as_uri()))
                     listed.append((row, evidence, "image page"))
-                del data
         cover = render_pdf(
             "audits/packet.html",
             {
@@ -61,8 +59,9 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
         )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover)))
-    for _evidence, data in pdfs:
-        writer.append(PdfReader(io.BytesIO(data)))
+    for evidence in pdfs:
+        with evidence.file.open("rb") as fh:
+            writer.append(PdfReader(io.BytesIO(fh.read())))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
