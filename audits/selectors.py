@@ -1,11 +1,80 @@
 """Reads for audits."""
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django_scopes import scopes_disabled
+
+from certifications.selectors import Progress, cycle_progress
+
+from .models import Audit
+
 
 def organizations_auditing(*, person) -> set[int]:
     """Ids of the organizations with an audit of `person` open or decided (their staff may see the evidence)."""
-    return set()
+    with scopes_disabled():
+        return set(Audit.objects.filter(user=person).values_list("organization_id", flat=True))
 
 
 def audits_awaiting_review(*, organization_ids) -> dict[int, int]:
     """Per organization id, how many audits have documents waiting for a decision (staff digest)."""
-    return {}
+    with scopes_disabled():
+        rows = Audit.objects.filter(organization_id__in=list(organization_ids), status=Audit.SUBMITTED)
+        return dict(Counter(rows.values_list("organization_id", flat=True)))
+
+
+def audit_list(*, status: str = "") -> QuerySet[Audit]:
+    """The audits of the organization in scope, soonest deadline first."""
+    rows = Audit.objects.select_related("user", "cycle__certification__credential").order_by("due_on", "id")
+    return rows.filter(status=status) if status else rows
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One activity counted toward the audited cycle and the evidence on file for it."""
+
+    activity: object
+    applied: Decimal
+    reason: str | None
+    evidence: list
+
+    @property
+    def missing(self) -> bool:
+        return not self.evidence
+
+
+@dataclass(frozen=True)
+class Documentation:
+    progress: Progress
+    rows: list[DocumentRow]
+
+    @property
+    def missing(self) -> list[DocumentRow]:
+        return [r for r in self.rows if r.missing]
+
+
+def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documentation:
+    """Every activity counted toward the audited cycle (applied > 0) with its evidence; what is missing."""
+    from credits.models import Activity
+
+    progress = cycle_progress(cycle=audit.cycle, as_of=as_of)
+    counted = {int(a.id): a for a in progress.result.activities if a.applied > 0}
+    with scopes_disabled():
+        activities = Activity.objects.filter(pk__in=counted, user_id=audit.user_id).prefetch_related("evidence")
+        by_id = {a.pk: a for a in activities}
+    rows = [
+        DocumentRow(by_id[pk], applied.applied, applied.reason, list(by_id[pk].evidence.all()))
+        for pk, applied in counted.items()
+        if pk in by_id
+    ]
+    rows.sort(key=lambda r: (r.activity.completed_on, r.activity.pk))
+    return Documentation(progress, rows)
+
+
+def audit_for_person(*, user, pk: int) -> Audit:
+    """The person's own audit (another person's is DoesNotExist, shown as 404)."""
+    with scopes_disabled():
+        return Audit.objects.select_related("organization", "cycle__certification__credential").get(pk=pk, user=user)

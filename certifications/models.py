@@ -73,6 +73,10 @@ class Certification(models.Model):
     number = models.CharField("certification number", max_length=50, blank=True)
     certified_on = models.DateField(help_text="The date first certified (emeritus counts years from it).")
     cpr_aed_valid_until = models.DateField("CPR/AED valid until", null=True, blank=True)
+    # Set when the organization grants emeritus status; the suffixes come from its rule set (RULES §5).
+    emeritus_on = models.DateField(null=True, blank=True)
+    emeritus_code_suffix = models.CharField(max_length=10, blank=True)
+    emeritus_name_suffix = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(organization="credential__organization")
@@ -84,6 +88,16 @@ class Certification(models.Model):
 
     def __str__(self):
         return f"{self.credential.code} · {self.user}"
+
+    @property
+    def display_code(self) -> str:
+        """The credential as the holder may show it: `ACSM-CPT`, or `ACSM-CPT-E` once emeritus."""
+        return self.credential.code + (self.emeritus_code_suffix if self.emeritus_on else "")
+
+    @property
+    def display_name(self) -> str:
+        """`ACSM Certified Personal Trainer`, or `... – Emeritus` once emeritus."""
+        return self.credential.name + (self.emeritus_name_suffix if self.emeritus_on else "")
 
 
 class Cycle(models.Model):
@@ -140,4 +154,5 @@ class Renewal(models.Model):
         return f"Renewal of {self.cycle}"
 
 
+from .emeritus_models import EmeritusApplication  # noqa: E402,F401
 from .exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)

@@ -1,0 +1,98 @@
+"""Staff pages for audits (under /org/<slug>/)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import Membership
+from accounts.tenancy import staff_view
+
+from .forms import AuditOutcomeForm
+from .models import Audit, AuditPacket
+from .selectors import audit_documentation, audit_list
+from .services import audit_decide, audit_packet_request
+
+DECIDERS = (Membership.ADMIN, Membership.AUDITOR)
+
+
+@staff_view()
+def org_audits(request):
+    status = request.GET.get("status", "")
+    if status not in dict(Audit.STATUS_CHOICES):
+        status = ""
+    page = Paginator(audit_list(status=status), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audits/org_audits.html",
+        {"page": page, "status": status, "statuses": Audit.STATUS_CHOICES, "query": f"status={status}"},
+    )
+
+
+@staff_view()
+def org_audit(request, pk):
+    audit = get_object_or_404(Audit.objects.select_related("user", "cycle__certification__credential"), pk=pk)
+    form = AuditOutcomeForm()
+    can_decide = request.membership.role in DECIDERS and audit.status not in (Audit.PASSED, Audit.FAILED)
+    if request.method == "POST":
+        if request.membership.role not in DECIDERS:
+            return render(request, "403.html", status=403)
+        form = AuditOutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                audit_decide(
+                    actor=request.user,
+                    organization=request.organization,
+                    audit_id=audit.pk,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    more_credits_by=form.cleaned_data["more_credits_by"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Outcome recorded.")
+                return redirect("org_audit", request.organization.slug, audit.pk)
+    return render(
+        request,
+        "audits/org_audit.html",
+        {
+            "audit": audit,
+            "documentation": audit_documentation(audit=audit),
+            "form": form,
+            "can_decide": can_decide,
+            "packet": audit.packets.first(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_view()
+def org_audit_packet_request(request, pk):
+    audit = get_object_or_404(Audit, pk=pk)  # another organization's: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    packet = audit_packet_request(actor=request.user, audit=audit)
+    if request.headers.get("HX-Request"):
+        return render(request, "audits/_packet.html", {"audit": audit, "packet": packet})
+    return redirect("org_audit", request.organization.slug, audit.pk)
+
+
+@staff_view()
+def org_audit_packet(request, pk):
+    """The packet's state, polled by the audit page with htmx."""
+    packet = get_object_or_404(AuditPacket.objects.select_related("audit"), pk=pk)
+    return render(request, "audits/_packet.html", {"audit": packet.audit, "packet": packet})
+
+
+@staff_view()
+def org_audit_packet_download(request, pk):
+    packet = get_object_or_404(AuditPacket, pk=pk, state=AuditPacket.DONE)
+    if not packet.file:
+        raise Http404
+    response = FileResponse(packet.file.open("rb"), as_attachment=True, filename=f"audit-{packet.audit_id}-packet.pdf")
+    response["Content-Type"] = "application/pdf"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,98 @@
+"""Benchmark: the petition queue with 10,000 petitions, page by page (goal: <= 200 ms, <= 12 queries).
+
+Run: DJANGO_SETTINGS_MODULE=cectracker.settings.test DATABASE_URL=... .venv/bin/python bench/petition_queue.py
+Works in one transaction that is rolled back: the database is left as it was."""
+
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cectracker.settings.local")
+
+
+def seed_petitions(*, organization, user, count: int) -> None:
+    """`count` petitions to `organization` on activities of `user`, a third of them decided."""
+    import datetime as dt
+
+    from credits.models import Activity, Petition
+
+    activities = Activity.objects.bulk_create(
+        Activity(
+            user=user,
+            kind="other_org_course",
+            title=f"Workshop {i}",
+            completed_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
+            hours=Decimal("3"),
+        )
+        for i in range(count)
+    )
+    statuses = (Petition.PENDING, Petition.PENDING, Petition.APPROVED, Petition.DENIED)
+    Petition.objects.bulk_create(
+        Petition(
+            organization=organization,
+            activity=a,
+            hours=Decimal("3"),
+            description="A workshop.",
+            status=statuses[i % len(statuses)],
+        )
+        for i, a in enumerate(activities)
+    )
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+    from django_scopes import scopes_disabled
+
+    from accounts.models import Membership, Organization, User
+
+    setup_test_environment()
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic(), scopes_disabled():
+            org = Organization.objects.create(slug="bench-org", name="Bench", short_name="BENCH")
+            trainer = User.objects.create_user("bench-trainer@example.com", "x")
+            reviewer = User.objects.create_user("bench-reviewer@example.com", "x")
+            Membership.objects.create(user=reviewer, organization=org, role=Membership.REVIEWER)
+            t0 = time.perf_counter()
+            seed_petitions(organization=org, user=trainer, count=10_000)
+            print(f"seeded 10,000 petitions in {time.perf_counter() - t0:.1f} s")
+            client = Client()
+            client.force_login(reviewer)
+            url = reverse("org_petitions", args=[org.slug])
+            timings = []
+            for params in (
+                {},
+                {"page": "2"},
+                {"status": "pending"},
+                {"status": "pending", "page": "50"},
+                {"page": "200"},
+                {"age": "7"},
+            ):
+                client.get(url, params)  # warm
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(url, params)
+                    elapsed = (time.perf_counter() - start) * 1000
+                assert response.status_code == 200, response.status_code
+                timings.append(elapsed)
+                print(f"page {params or '{}'}: {elapsed:.1f} ms, {len(queries)} queries")
+            print(f"petition queue: worst {max(timings):.1f} ms per page (goal <= 200 ms)")
+            raise Rollback
+    except Rollback:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Reads for the organization back office: emeritus eligibility, the rules in force."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django_scopes import scopes_disabled
+
+from .models import Certification, Cycle
+from .rules.dates import add_years
+from .rules.engine import version_in_force
+from .rules.params import RuleParams
+from .selectors import rule_versions
+
+
+def params_in_force(*, organization_id: int, on: date) -> RuleParams:
+    """The organization's published rules in force on `on`."""
+    with scopes_disabled():
+        versions = rule_versions(organization_ids=[organization_id])
+    return version_in_force(versions=versions[organization_id], on=on).params
+
+
+@dataclass
+class Eligibility:
+    """What the emeritus conditions (RULES §5) found; `problems` says what is not met, in plain words."""
+
+    offered: bool
+    age: int | None = None
+    years_certified: int = 0
+    continuous: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return self.offered and not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "age": self.age,
+            "years_certified": self.years_certified,
+            "continuous": self.continuous,
+            "problems": self.problems,
+        }
+
+
+def _whole_years(start: date, on: date) -> int:
+    years = on.year - start.year
+    return years if add_years(start, years) <= on else years - 1
+
+
+def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibility:
+    """Age from the date of birth, continuous certification (no gap between cycles, never inactive or
+    lapsed) for the rule set's years; the retired attestation is asked for separately."""
+    params = params_in_force(organization_id=certification.credential.organization_id, on=on)
+    rules = params.emeritus
+    if rules is None:
+        return Eligibility(offered=False, problems=["This organization does not offer emeritus status."])
+    out = Eligibility(offered=True)
+    if certification.emeritus_on:
+        out.problems.append("This certification is already emeritus.")
+    birth = certification.user.date_of_birth
+    if birth is None:
+        out.problems.append("Add your date of birth to your profile: it decides the age condition.")
+    else:
+        out.age = _whole_years(birth, on)
+        if out.age < rules.min_age:
+            out.problems.append(f"You must be {rules.min_age} or older (you are {out.age}).")
+    with scopes_disabled():
+        cycles = list(Cycle.objects.filter(certification=certification).order_by("start"))
+    gaps = any(b.start != a.end + timedelta(days=1) for a, b in zip(cycles, cycles[1:], strict=False))
+    inactive = any(c.recorded_status == Cycle.INACTIVE for c in cycles)
+    lapsed = bool(cycles) and (cycles[-1].grace_until or cycles[-1].end) < on
+    out.continuous = bool(cycles) and not gaps and not inactive and not lapsed
+    out.years_certified = _whole_years(certification.certified_on, on)
+    if not out.continuous:
+        out.problems.append("The certification has not been held continuously (a lapse, gap or inactive period).")
+    if out.years_certified < rules.min_years_certified:
+        out.problems.append(
+            f"You must have been certified for {rules.min_years_certified} years or more "
+            f"(since {certification.certified_on:%Y-%m-%d}: {out.years_certified})."
+        )
+    return out

@@ -1,0 +1,99 @@
+"""Audit packets: one click queues a task on commit; the PDF has the cover and every evidence page."""
+
+import io
+import time
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import ActionLog
+from audits.models import AuditPacket
+from audits.services import audit_packet_render, audit_packet_request
+from bench.audit_packet import seed_audit
+from cectracker.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audit(shipped, trainer, acsm_cpt):
+    return seed_audit(user=trainer, credential=acsm_cpt, images=2, pdfs=2)
+
+
+def test_one_click_queues_the_task_on_commit_and_the_page_offers_the_file(
+    client, reviewer_b, audit, django_capture_on_commit_callbacks
+):
+    client.force_login(reviewer_b)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("org_audit_packet_request", args=["acsm", audit.pk]), HTTP_HX_REQUEST="true")
+    packet = AuditPacket.objects.get()
+    assert response.status_code == 200 and b"every 2s" in response.content and packet.state == "queued"
+    assert len(callbacks) == 1
+    assert ActionLog.objects.filter(action="audit.packet_requested", actor=reviewer_b).exists()
+    callbacks[0]()  # eager in tests: renders now
+    packet.refresh_from_db()
+    assert packet.state == "done", packet.error
+    status = client.get(reverse("org_audit_packet", args=["acsm", packet.pk]))
+    assert b"Download PDF" in status.content and b"every 2s" not in status.content
+    download = client.get(reverse("org_audit_packet_download", args=["acsm", packet.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    # cover (1+ pages) + 2 image pages + PDFs of 1+2 pages (seed: 1 + i % 3 pages for i = 2, 3 → 3 and 1)
+    assert len(pdf.pages) == packet.pages >= 1 + 2 + 3 + 1
+    text = pdf.pages[0].extract_text()
+    assert "Tess Trainer" in text and "ACSM-CPT" in text and "45.00" in text
+
+
+def test_rendering_twice_does_not_render_again(audit):
+    packet = AuditPacket.objects.create(audit=audit)
+    done = audit_packet_render(packet_id=packet.pk)
+    name = done.file.name
+    assert audit_packet_render(packet_id=packet.pk).file.name == name
+
+
+def test_a_broken_evidence_file_fails_the_packet_with_the_error(audit):
+    evidence = audit.user.activities.filter(evidence__content_type="application/pdf").first().evidence.get()
+    with evidence.file.open("wb") as fh:
+        fh.write(b"not a pdf")
+    packet = audit_packet_render(packet_id=AuditPacket.objects.create(audit=audit).pk)
+    assert packet.state == "failed" and packet.error
+
+
+def test_packets_are_only_for_staff_of_that_organization(client, audit, reviewer_a, trainer):
+    packet = audit_packet_render(packet_id=AuditPacket.objects.create(audit=audit).pk)
+    for user in (reviewer_a, trainer):
+        client.force_login(user)
+        for slug in ("ace", "acsm"):
+            assert client.get(reverse("org_audit_packet_download", args=[slug, packet.pk])).status_code == 404
+            assert client.post(reverse("org_audit_packet_request", args=[slug, audit.pk])).status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_real_worker_renders_the_packet(celery_worker_process, shipped, trainer, acsm_cpt):
+    audit = seed_audit(user=trainer, credential=acsm_cpt, images=1, pdfs=1)
+    worker = celery_worker_process()
+    app.conf.task_always_eager = False
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False), transaction.atomic():
+            packet = audit_packet_request(actor=trainer, audit=audit)
+    finally:
+        app.conf.task_always_eager = True
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        packet.refresh_from_db()
+        if packet.state in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert packet.state == "done", (packet.error, worker.output()[-3000:])
+    assert packet.pages >= 3
+
+
+def test_the_tasks_acknowledge_late():
+    from audits.tasks import audit_packet_task, audits_sweep_task
+
+    assert audit_packet_task.acks_late and audit_packet_task.reject_on_worker_lost
+    assert audits_sweep_task.acks_late

@@ -1,0 +1,102 @@
+"""Every /org/ URL, with the other organization's object ids: outsiders get 404, anonymous the login."""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audits.models import Audit, AuditPacket
+from audits.services import audit_packet_render
+from certifications.models import EmeritusApplication, RuleSetVersion
+from certifications.ruleset_services import ruleset_draft_create
+from tests.factories import CertificationFactory, PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def org_patterns():
+    """(name, converter names) of every named route under org/<slug>/."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and (prefix + str(p.pattern)).startswith("org/") and p.name:
+                found.append((p.name, set(p.pattern.converters)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.fixture
+def acsm_data(shipped, trainer, acsm_cpt, admin_b):
+    """One of every object the ACSM back office shows, keyed by the URL name that takes its id."""
+    from bench.audit_packet import seed_audit
+
+    audit = seed_audit(user=trainer, credential=acsm_cpt, images=1, pdfs=0)
+    packet = audit_packet_render(packet_id=AuditPacket.objects.create(audit=audit).pk)
+    assert packet.state == "done"
+    petition = PetitionFactory(organization=shipped["ACSM"], activity__user=trainer)
+    other = CertificationFactory(credential=acsm_cpt, certified_on=dt.date(2010, 1, 1))
+    application = EmeritusApplication.objects.create(certification=other, retired_attested=True)
+    draft = ruleset_draft_create(actor=admin_b, organization=shipped["ACSM"])
+    ids = {
+        "org_petition": petition.pk,
+        "org_audit": audit.pk,
+        "org_audit_packet_request": audit.pk,
+        "org_audit_packet": packet.pk,
+        "org_audit_packet_download": packet.pk,
+        "org_certification": audit.cycle.certification_id,
+        "org_emeritus_application": application.pk,
+        "org_ruleset": draft.pk,
+        "org_ruleset_preview": draft.pk,
+        "org_ruleset_publish": draft.pk,
+    }
+    return ids
+
+
+def _urls(slug, ids, with_ids_only=False):
+    urls = []
+    for name, converters in org_patterns():
+        args = {"org_slug": slug}
+        if "pk" in converters:
+            assert name in ids, f"the tenancy test does not know which object {name} takes: add it to acsm_data"
+            args["pk"] = ids[name]
+        elif with_ids_only:
+            continue
+        assert converters <= {"org_slug", "pk"}, f"{name}: unexpected URL arguments {converters}"
+        urls.append(reverse(name, kwargs=args))
+    return urls
+
+
+def test_staff_of_another_organization_get_404_everywhere(client, acsm_data, admin_a, reviewer_a):
+    from accounts.models import ActionLog
+
+    logged = ActionLog.objects.count()
+    for user in (admin_a, reviewer_a):
+        client.force_login(user)
+        # B's URLs (B's slug) and, for the admin (who passes every role check), B's object ids under
+        # the admin's own organization's slug: the object lookup itself must answer 404.
+        urls = _urls("acsm", acsm_data) + (_urls("ace", acsm_data, with_ids_only=True) if user == admin_a else [])
+        for url in urls:
+            assert client.get(url).status_code == 404, f"GET {url} as {user.email}"
+            assert client.post(url, {"decision": "approve", "amount": "1", "outcome": "passed"}).status_code == 404, (
+                f"POST {url} as {user.email}"
+            )
+    assert ActionLog.objects.count() == logged  # nothing was done
+    assert Audit.objects.get().status == "open" and RuleSetVersion.objects.filter(status="draft").count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, acsm_data):
+    for url in _urls("acsm", acsm_data):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("account_login") in response["Location"], url
+
+
+def test_the_owning_staff_reach_the_pages(client, acsm_data, admin_b):
+    client.force_login(admin_b)
+    for url in _urls("acsm", acsm_data):
+        if url.endswith(("/packet/", "/publish/", "/new/")):
+            continue  # POST-only
+        assert client.get(url).status_code == 200, url
