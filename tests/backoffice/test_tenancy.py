@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.services import provider_create
 from audits.models import Audit, AuditPacket
 from audits.services import audit_packet_render
 from certifications.models import EmeritusApplication, RuleSetVersion
@@ -52,6 +53,7 @@ def acsm_data(shipped, trainer, acsm_cpt, admin_b):
         "org_ruleset": draft.pk,
         "org_ruleset_preview": draft.pk,
         "org_ruleset_publish": draft.pk,
+        "org_provider": provider_create(actor=admin_b, organization=shipped["ACSM"], name="Kettlebell Co").pk,
     }
     return ids
 
@@ -60,12 +62,13 @@ def _urls(slug, ids, with_ids_only=False):
     urls = []
     for name, converters in org_patterns():
         args = {"org_slug": slug}
-        if "pk" in converters:
+        object_args = converters - {"org_slug"}
+        if object_args:
             assert name in ids, f"the tenancy test does not know which object {name} takes: add it to acsm_data"
-            args["pk"] = ids[name]
+            assert len(object_args) == 1, f"{name}: unexpected URL arguments {converters}"
+            args[object_args.pop()] = ids[name]
         elif with_ids_only:
             continue
-        assert converters <= {"org_slug", "pk"}, f"{name}: unexpected URL arguments {converters}"
         urls.append(reverse(name, kwargs=args))
     return urls
 
