@@ -1,0 +1,146 @@
+"""Input and output of the public calculator, `POST /api/v1/evaluate` (RULES §8)."""
+
+import re
+from datetime import date
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from certifications.rules.engine import REASONS, STATUSES
+from certifications.rules.params import ACTIVITY_KINDS
+
+MAX_ACTIVITIES = 1000
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# As written: digits, at most two decimals (RULES §8: "1.500" has 3 and is refused).
+DECIMAL_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean is refused rather than turned into text."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "date", "example": "2024-02-10"})
+class IsoDateField(serializers.DateField):
+    """A date as ISO `YYYY-MM-DD` only (the `MM/DD/YYYY` form is for the browser form)."""
+
+    default_error_messages = {"invalid": "Use the date format YYYY-MM-DD, for example 2024-02-10."}
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            self.fail("invalid")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail("invalid")
+
+
+@extend_schema_field({"type": "string", "pattern": DECIMAL_PATTERN, "example": "1.5"})
+class AmountField(serializers.DecimalField):
+    """A non-negative decimal written as a string, with at most 2 decimal places."""
+
+    default_error_messages = {"not_a_string": 'Write the number as a string, for example "1.5".'}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(max_digits=10, decimal_places=2, min_value=0, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class ClosedSerializer(serializers.Serializer):
+    """Refuses fields it does not know, naming each, so a misspelt field is never silently ignored."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                exc.detail.update({name: ["Unknown field."] for name in unknown})
+            raise
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return value
+
+
+def _optional_text(max_length: int, help_text: str) -> StrictCharField:
+    return StrictCharField(
+        required=False, allow_null=True, allow_blank=True, max_length=max_length, help_text=help_text
+    )
+
+
+class ActivityInSerializer(ClosedSerializer):
+    id = StrictCharField(max_length=100, help_text="Yours; echoed back.")
+    kind = serializers.ChoiceField(choices=list(ACTIVITY_KINDS))
+    completed_on = IsoDateField()
+    amount = AmountField(help_text="In the organization's unit (another organization's, for other_org_course).")
+    hours = AmountField(help_text="other_org_course without an amount; cpr, aed, first_aid (default 1).")
+    course_number = _optional_text(30, "approved_course: e.g. CA23456 for ACE (case-insensitive).")
+    awarding_org = _optional_text(100, "other_org_course: e.g. ACE, NASM, NSCA.")
+    credit_hours = AmountField(help_text="college_course.")
+    term = _optional_text(20, "college_course: semester or quarter (checked where the rules depend on it).")
+    grade = _optional_text(10, "college_course: letter grade; C or better counts.")
+    new_credential = _optional_text(30, "new_certification: the credential code earned, e.g. ACSM-EP.")
+    status = serializers.ChoiceField(
+        choices=["pending", "approved", "denied"], required=False, allow_null=True, help_text="petition."
+    )
+
+
+class EvaluateInSerializer(ClosedSerializer):
+    credential = StrictCharField(max_length=30, help_text="Credential code, e.g. ACSM-CPT (case-insensitive).")
+    certified_on = IsoDateField(help_text="Start of the cycle to evaluate.")
+    as_of = IsoDateField(required=False, allow_null=True, help_text="Decides the status only; default today.")
+    cpr_aed_valid_until = IsoDateField(required=False, allow_null=True, help_text="Absent = unknown.")
+    current_credential_level = _optional_text(30, "Default: the credential itself.")
+    activities = ActivityInSerializer(many=True, required=False, max_length=MAX_ACTIVITIES)
+
+
+class CycleOutSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    grace_until = serializers.DateField(allow_null=True)
+
+
+class ActivityOutSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    applied = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reason = serializers.ChoiceField(choices=list(REASONS), allow_null=True)
+
+
+class EvaluateOutSerializer(serializers.Serializer):
+    credential = serializers.CharField()
+    organization = serializers.CharField()
+    cycle = CycleOutSerializer()
+    required = serializers.DecimalField(max_digits=12, decimal_places=2)
+    earned = serializers.DecimalField(max_digits=12, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.ChoiceField(choices=list(STATUSES))
+    activities = ActivityOutSerializer(many=True)
+
+
+def nested_errors(message_dict: dict[str, list[str]], *, activity_count: int) -> dict:
+    """`activities.<i>.<field>` keys from the selector become DRF's nested shape: a list with one dict per activity."""
+    out: dict = {}
+    items: list[dict] = []
+    for key, messages in message_dict.items():
+        parts = key.split(".", 2)
+        if len(parts) == 3 and parts[0] == "activities" and parts[1].isdigit():
+            if not items:
+                items = [{} for _ in range(activity_count)]
+            items[int(parts[1])][parts[2]] = messages
+        else:
+            out[key] = messages
+    if items:
+        out["activities"] = items
+    return out
