@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +14,7 @@ MAX_ACTIVITIES = 1000
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # As written: digits, at most two decimals (RULES §8: "1.500" has 3 and is refused).
 DECIMAL_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 
 
 class StrictCharField(serializers.CharField):
@@ -42,20 +44,39 @@ class IsoDateField(serializers.DateField):
 
 
 @extend_schema_field({"type": "string", "pattern": DECIMAL_PATTERN, "example": "1.5"})
-class AmountField(serializers.DecimalField):
-    """A non-negative decimal written as a string, with at most 2 decimal places."""
+class AmountField(serializers.Field):
+    """A non-negative decimal written as a string (`"1.5"`), at most 8 digits before the point and 2 after."""
 
-    default_error_messages = {"not_a_string": 'Write the number as a string, for example "1.5".'}
+    default_error_messages = {
+        "not_a_string": 'Write the number as a string, for example "1.5".',
+        "invalid": 'Not a number: write it like "1.5" (digits and an optional decimal point).',
+        "negative": "Must not be negative.",
+        "max_decimal_places": "Ensure that there are no more than 2 decimal places.",
+        "max_whole_digits": "Ensure that there are no more than 8 digits before the decimal point.",
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
-        super().__init__(max_digits=10, decimal_places=2, min_value=0, **kwargs)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_string")
-        return super().to_internal_value(data)
+        match = _DECIMAL.fullmatch(data)
+        if match is None:
+            self.fail("invalid")
+        sign, whole, fraction = match.groups()
+        if sign:
+            self.fail("negative")
+        if len(fraction or "") > 2:
+            self.fail("max_decimal_places")
+        if len(whole) > 8:
+            self.fail("max_whole_digits")
+        return Decimal(data)
+
+    def to_representation(self, value):
+        return str(value)
 
 
 class ClosedSerializer(serializers.Serializer):
@@ -129,18 +150,13 @@ class EvaluateOutSerializer(serializers.Serializer):
     activities = ActivityOutSerializer(many=True)
 
 
-def nested_errors(message_dict: dict[str, list[str]], *, activity_count: int) -> dict:
-    """`activities.<i>.<field>` keys from the selector become DRF's nested shape: a list with one dict per activity."""
+def nested_errors(message_dict: dict[str, list[str]]) -> dict:
+    """`activities.<i>.<field>` keys from the selector become DRF's nested shape: {"activities": {"<i>": {...}}}."""
     out: dict = {}
-    items: list[dict] = []
     for key, messages in message_dict.items():
         parts = key.split(".", 2)
         if len(parts) == 3 and parts[0] == "activities" and parts[1].isdigit():
-            if not items:
-                items = [{} for _ in range(activity_count)]
-            items[int(parts[1])][parts[2]] = messages
+            out.setdefault("activities", {}).setdefault(parts[1], {})[parts[2]] = messages
         else:
             out[key] = messages
-    if items:
-        out["activities"] = items
     return out

@@ -55,11 +55,10 @@ RESPONSE_EXAMPLE = {
 }
 ERROR_EXAMPLE = {
     "credential": ["No credential has this code."],
-    "activities": [
-        {},
-        {"completed_on": ["Use the date format YYYY-MM-DD, for example 2024-02-10."]},
-        {"amount": ["Ensure that there are no more than 2 decimal places."]},
-    ],
+    "activities": {
+        "1": {"completed_on": ["Use the date format YYYY-MM-DD, for example 2024-02-10."]},
+        "2": {"amount": ["Ensure that there are no more than 2 decimal places."]},
+    },
 }
 
 DESCRIPTION = """Apply the published rules of the credential's organization to a described cycle (RULES §8).
@@ -73,7 +72,8 @@ after it still count. Amounts, hours and credit hours are non-negative decimal s
 in request order, with `applied` and, when less than its full value (or zero), a `reason` code:
 `outside_cycle`, `ineligible_activity`, `not_approved`, `invalid_course_number`, `petition_pending`,
 `petition_denied`, `grade_too_low`, `before_effective_date`, `not_higher_level`, `duplicate_course`,
-`cap_reached`. Bad input answers 400 naming each field (nested per activity)."""
+`cap_reached`. Bad input answers 400 naming each field; activity errors are keyed by position:
+`{"activities": {"2": {"amount": [...]}}}`."""
 
 
 class EvaluateView(APIView):
@@ -121,8 +121,7 @@ class EvaluateView(APIView):
         try:
             result = evaluate_request(**data)
         except DjangoValidationError as exc:
-            activity_count = len(data.get("activities", ()))
-            raise serializers.ValidationError(nested_errors(exc.message_dict, activity_count=activity_count)) from None
+            raise serializers.ValidationError(nested_errors(exc.message_dict)) from None
         return Response(EvaluateOutSerializer(result).data)
 
 
