@@ -124,7 +124,7 @@ class EvaluateInSerializer(ClosedSerializer):
     as_of = IsoDateField(required=False, allow_null=True, help_text="Decides the status only; default today.")
     cpr_aed_valid_until = IsoDateField(required=False, allow_null=True, help_text="Absent = unknown.")
     current_credential_level = _optional_text(30, "Default: the credential itself.")
-    activities = ActivityInSerializer(many=True, required=False, max_length=MAX_ACTIVITIES)
+    activities = serializers.ListField(child=ActivityInSerializer(), required=False, max_length=MAX_ACTIVITIES)
 
 
 class CycleOutSerializer(serializers.Serializer):
