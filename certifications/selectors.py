@@ -3,6 +3,7 @@
 Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certification_progress`
 or `user_progress`, which call the one engine in `certifications.rules`."""
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -252,7 +253,7 @@ def evaluate_request(
     cpr_aed_valid_until: date | None = None,
     current_credential_level: str | None = None,
 ) -> CycleResult:
-    """Evaluate a described cycle with the published rules (the calculator, RULES §8); at most four queries.
+    """Evaluate a described cycle with the published rules (the calculator, RULES §8); at most three queries.
 
     `activities` are dicts with the API's field names. Bad input raises ValidationError keyed by field,
     activity fields as `activities.<index>.<field>`."""
@@ -260,23 +261,13 @@ def evaluate_request(
 
     from .rules.engine import cycle_for, version_in_force
 
-    codes = {credential.strip().upper()}
-    if current_credential_level:
-        codes.add(current_credential_level.strip().upper())
-    codes.update(str(a["new_credential"]).strip().upper() for a in activities if a.get("new_credential"))
-    with scopes_disabled():
-        known = {
-            c.code.upper(): c
-            for c in Credential.objects.annotate(code_upper=Upper("code"))
-            .filter(code_upper__in=codes)
-            .select_related("organization")
-        }
+    known, all_versions = _calculator_rules()
     errors: dict[str, list[str]] = {}
     target = known.get(credential.strip().upper())
     if target is None:
         raise ValidationError({"credential": ["No credential has this code."]})
     organization = target.organization
-    versions = rule_versions(organization_ids=[organization.pk]).get(organization.pk)
+    versions = all_versions.get(organization.pk)
     if not versions:
         raise ValidationError({"credential": [f"{organization.short_name} has no published rules yet."]})
     try:
@@ -312,6 +303,27 @@ def evaluate_request(
         current_level=credential_info(level) if level is not None else None,
         cpr_aed_valid_until=cpr_aed_valid_until,
     )
+
+
+_RULES_SNAPSHOT: tuple[float, dict[str, Credential], dict[int, tuple[RuleVersion, ...]]] | None = None
+
+
+def _calculator_rules() -> tuple[dict[str, Credential], dict[int, tuple[RuleVersion, ...]]]:
+    """Every credential (by upper-case code) and every organization's published versions (two queries).
+
+    Kept in the process for `CECT_RULES_CACHE_SECONDS` (0 = never kept): the public calculator is the hot path,
+    and credentials and published versions change rarely (a version is never edited once published)."""
+    global _RULES_SNAPSHOT
+    ttl = getattr(settings, "CECT_RULES_CACHE_SECONDS", 0)
+    now = time.monotonic()
+    snapshot = _RULES_SNAPSHOT
+    if ttl and snapshot is not None and now - snapshot[0] < ttl:
+        return snapshot[1], snapshot[2]
+    with scopes_disabled():
+        credentials = {c.code.strip().upper(): c for c in Credential.objects.select_related("organization")}
+    versions = rule_versions()
+    _RULES_SNAPSHOT = (now, credentials, versions)
+    return credentials, versions
 
 
 def _catalog_amounts(*, organization: Organization, activities, model) -> dict[str, Decimal]:

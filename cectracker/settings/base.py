@@ -168,6 +168,9 @@ SPECTACULAR_SETTINGS = {
 # The plain JsonResponse view at /api/v1/bench/plain that bench/evaluate.py compares the calculator with
 # is served only when DEBUG or CECT_BENCH is on.
 CECT_BENCH = env.bool("CECT_BENCH", default=False)
+# How long a process keeps credentials and published rule-set versions for the public calculator (seconds;
+# 0 = read them on every request). A newly published version reaches the calculator within this time.
+CECT_RULES_CACHE_SECONDS = env.int("CECT_RULES_CACHE_SECONDS", default=60)
 
 # Celery: configured from these settings (CELERY_ namespace).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from certifications.selectors import evaluate_request
 
-from .serializers import EvaluateInSerializer, EvaluateOutSerializer, nested_errors
+from .serializers import EvaluateInSerializer, EvaluateOutSerializer, nested_errors, result_payload
 from .throttles import EvaluateThrottle
 
 REQUEST_EXAMPLE = {
@@ -122,7 +122,7 @@ class EvaluateView(APIView):
             result = evaluate_request(**data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(nested_errors(exc.message_dict)) from None
-        return Response(EvaluateOutSerializer(result).data)
+        return Response(result_payload(result))
 
 
 @csrf_exempt

@@ -1,5 +1,7 @@
 """The calculator's rate limit per client address, and its documentation in the OpenAPI schema and /api/docs/."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -41,6 +43,29 @@ def test_signing_in_does_not_escape_the_limit(low_rate, api, trainer):
     api.force_authenticate(trainer)
     codes = [api.post("/api/v1/evaluate", REQUEST_EXAMPLE, format="json").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.redis
+def test_the_limit_holds_with_the_redis_cache(settings, evaluate):
+    prefix = f"cect-test-throttle-{uuid.uuid4().hex}"  # our own keys only: the same Redis may carry Celery's queues
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"evaluate": "3/min"}}
+    client = cache._cache.get_client()
+    try:
+        codes = [evaluate(REQUEST_EXAMPLE, REMOTE_ADDR="10.9.9.9").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        assert evaluate(REQUEST_EXAMPLE, REMOTE_ADDR="10.9.9.8").status_code == 200
+        ttl = [client.ttl(key) for key in client.keys(f"{prefix}*10.9.9.9*")]
+        assert ttl and all(0 < t <= 61 for t in ttl)  # the counter expires with its window
+    finally:
+        for key in client.keys(f"{prefix}*"):
+            client.delete(key)
 
 
 def test_the_default_rate_is_120_a_minute():
