@@ -169,8 +169,10 @@ def _field_value(field: serializers.Field, value):
             field.fail("max_length", max_length=field.max_length)
         if "\x00" in value:
             raise serializers.ValidationError("Null characters are not allowed.")
-        if not value.isascii() and any(0xD800 <= ord(char) <= 0xDFFF for char in value):
-            raise serializers.ValidationError("Surrogate characters are not allowed.")
+        if not value.isascii():
+            for char in value:
+                if 0xD800 <= ord(char) <= 0xDFFF:
+                    raise serializers.ValidationError(f"Surrogate characters are not allowed: U+{ord(char):X}.")
         return value
     return field.to_internal_value(value)
 
