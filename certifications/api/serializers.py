@@ -122,8 +122,8 @@ class ActivityInSerializer(ClosedSerializer):
 class ActivityField(serializers.Field):
     """One activity, checked against ActivityInSerializer's declared fields without the Serializer machinery.
 
-    Same fields, rules and messages as ActivityInSerializer (which documents it); about ten times faster, which
-    matters for a public endpoint taking up to 1,000 activities. Only the fields present are checked."""
+    Same fields, rules and messages as ActivityInSerializer (which documents it; a test holds them equal), far faster,
+    which matters on a public endpoint taking up to 1,000 activities. Only the fields present are checked."""
 
     default_error_messages = {"invalid": "Invalid data. Expected a dictionary, but got {datatype}."}
     _declared = ActivityInSerializer._declared_fields
