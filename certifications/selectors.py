@@ -286,7 +286,12 @@ def evaluate_request(
     catalog = _catalog_amounts(organization=organization, activities=activities, model=ApprovedCourse)
     inputs = []
     for index, item in enumerate(activities):
-        params = version_in_force(versions=versions, on=item["completed_on"]).params
+        # One version (the usual case) needs no lookup per activity.
+        params = (
+            versions[0].params
+            if len(versions) == 1
+            else version_in_force(versions=versions, on=item["completed_on"]).params
+        )
         item_errors = _activity_errors(item, params=params, known=known, catalog=catalog)
         for name, message in item_errors.items():
             errors[f"activities.{index}.{name}"] = [message]

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from certifications.selectors import evaluate_request
 
-from .serializers import EvaluateInSerializer, EvaluateOutSerializer, nested_errors, result_payload
+from .serializers import EvaluateInSerializer, EvaluateOutSerializer, evaluate_input, nested_errors, result_payload
 from .throttles import EvaluateThrottle
 
 REQUEST_EXAMPLE = {
@@ -115,9 +115,7 @@ class EvaluateView(APIView):
         ],
     )
     def post(self, request):
-        incoming = EvaluateInSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = evaluate_input(request.data)  # = EvaluateInSerializer's validation, faster
         try:
             result = evaluate_request(**data)
         except DjangoValidationError as exc:

@@ -1,5 +1,7 @@
 """The calculator's fast paths say exactly what their documented, slower equivalents say."""
 
+import json
+
 import pytest
 
 from certifications import selectors
@@ -8,6 +10,7 @@ from certifications.api.serializers import (
     ActivityInSerializer,
     EvaluateInSerializer,
     EvaluateOutSerializer,
+    evaluate_input,
     result_payload,
 )
 from certifications.api.views import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
@@ -46,6 +49,35 @@ def test_activity_field_agrees_with_the_documented_serializer(item):
             assert set(lean_errors) == set(errors)
             for name, messages in errors.items():
                 assert [str(m) for m in lean_errors[name]] == [str(m) for m in messages], name
+
+
+BODIES = [
+    REQUEST_EXAMPLE,
+    {},
+    [],
+    "text",
+    None,
+    {"credential": "acsm-cpt ", "certified_on": "2023-03-15"},
+    {"credential": 5, "certified_on": "15/03/2023", "as_of": None, "cpr_aed_valid_until": 20270131, "extra": 1},
+    {"credential": "", "certified_on": None, "current_credential_level": "x" * 31, "activities": "none"},
+    {"credential": "ACE-CPT", "certified_on": "2024-01-01", "activities": None},
+    {"credential": "ACE-CPT", "certified_on": "2024-01-01", "activities": [{"id": "a"}, 3]},
+    {"credential": "ACE-CPT", "certified_on": "2024-01-01", "activities": [{"id": str(i)} for i in range(1001)]},
+]
+
+
+@pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))
+def test_evaluate_input_agrees_with_the_documented_serializer(body):
+    documented = EvaluateInSerializer(data=body)
+    documented_ok = documented.is_valid()
+    try:
+        lean, lean_errors = evaluate_input(body), None
+    except Exception as exc:
+        lean, lean_errors = None, exc.detail
+    if documented_ok:
+        assert lean_errors is None and lean == dict(documented.validated_data)
+    else:
+        assert json.loads(json.dumps(lean_errors)) == json.loads(json.dumps(documented.errors))
 
 
 def test_the_hand_built_response_is_what_the_schema_documents(db):
