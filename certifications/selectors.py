@@ -3,13 +3,17 @@
 Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certification_progress`
 or `user_progress`, which call the one engine in `certifications.rules`."""
 
+import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -434,3 +438,171 @@ def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> 
     params = version_in_force(versions=versions[certification.credential.organization_id], on=next_start).params
     next_end = cycle_for(start=next_start, params=params).end
     return RenewalPreview(cycle, progress, quote, next_start, next_end, problems)
+
+
+# --- The calculator (RULES §8): a described situation, not stored data, through the same engine. ---
+
+# Kinds whose value is the activity's own `amount`, so a request without one cannot be evaluated (RULES §8).
+_AMOUNT_REQUIRED = frozenset({"approved_course", "teaching", "lecturing"})
+TERMS = ("semester", "quarter")
+
+
+def evaluate_request(
+    *,
+    credential: str,
+    certified_on: date,
+    activities: Sequence[Mapping[str, Any]] = (),
+    as_of: date | None = None,
+    cpr_aed_valid_until: date | None = None,
+    current_credential_level: str | None = None,
+) -> CycleResult:
+    """Evaluate a described cycle with the published rules (the calculator, RULES §8); at most three queries.
+
+    `activities` are dicts with the API's field names. Bad input raises ValidationError keyed by field,
+    activity fields as `activities.<index>.<field>`."""
+    from credits.models import ApprovedCourse
+
+    from .rules.engine import cycle_for, version_in_force
+
+    known, all_versions = _calculator_rules()
+    errors: dict[str, list[str]] = {}
+    target = known.get(credential.strip().upper())
+    if target is None:
+        raise ValidationError({"credential": ["No credential has this code."]})
+    organization = target.organization
+    versions = all_versions.get(organization.pk)
+    if not versions:
+        raise ValidationError({"credential": [f"{organization.short_name} has no published rules yet."]})
+    try:
+        cycle_for(start=certified_on, params=version_in_force(versions=versions, on=certified_on).params)
+    except (ValueError, OverflowError):
+        raise ValidationError({"certified_on": ["This date is too far in the future to compute a cycle."]}) from None
+
+    level = None
+    if current_credential_level:
+        level = known.get(current_credential_level.strip().upper())
+        if level is None:
+            errors["current_credential_level"] = ["No credential has this code."]
+        elif level.organization_id != organization.pk:
+            errors["current_credential_level"] = [f"Must be a credential of {organization.short_name}."]
+
+    catalog = _catalog_amounts(organization=organization, activities=activities, model=ApprovedCourse)
+    inputs = []
+    for index, item in enumerate(activities):
+        # One version (the usual case) needs no lookup per activity.
+        params = (
+            versions[0].params
+            if len(versions) == 1
+            else version_in_force(versions=versions, on=item["completed_on"]).params
+        )
+        item_errors = _activity_errors(item, params=params, known=known, catalog=catalog)
+        for name, message in item_errors.items():
+            errors[f"activities.{index}.{name}"] = [message]
+        if not item_errors:
+            inputs.append(_calculator_input(item, index=index, known=known, catalog=catalog))
+    if errors:
+        raise ValidationError(errors)
+    return evaluate(
+        credential=credential_info(target),
+        cycle_start=certified_on,
+        as_of=as_of or timezone.localdate(),
+        versions=versions,
+        activities=inputs,
+        current_level=credential_info(level) if level is not None else None,
+        cpr_aed_valid_until=cpr_aed_valid_until,
+    )
+
+
+_RULES_SNAPSHOT: tuple[float, dict[str, Credential], dict[int, tuple[RuleVersion, ...]]] | None = None
+
+
+def _calculator_rules() -> tuple[dict[str, Credential], dict[int, tuple[RuleVersion, ...]]]:
+    """Every credential (by upper-case code) and every organization's published versions (two queries).
+
+    Kept in the process for `CECT_RULES_CACHE_SECONDS` (0 = never kept): the public calculator is the hot path,
+    and credentials and published versions change rarely (a version is never edited once published)."""
+    global _RULES_SNAPSHOT
+    ttl = getattr(settings, "CECT_RULES_CACHE_SECONDS", 0)
+    now = time.monotonic()
+    snapshot = _RULES_SNAPSHOT
+    if ttl and snapshot is not None and now - snapshot[0] < ttl:
+        return snapshot[1], snapshot[2]
+    with scopes_disabled():
+        credentials = {c.code.strip().upper(): c for c in Credential.objects.select_related("organization")}
+    versions = rule_versions()
+    _RULES_SNAPSHOT = (now, credentials, versions)
+    return credentials, versions
+
+
+def _catalog_amounts(*, organization: Organization, activities, model) -> dict[str, Decimal]:
+    """Catalog amounts of the organization's courses named by approved courses that state no amount."""
+    from .rules.engine import course_key
+
+    wanted = {
+        course_key(a.get("course_number"))
+        for a in activities
+        if a["kind"] == "approved_course" and a.get("amount") is None and course_key(a.get("course_number"))
+    }
+    if not wanted:
+        return {}
+    with scopes_disabled():
+        rows = model.objects.filter(organization=organization, course_number__in=wanted)
+        return {row.course_number.upper(): row.amount for row in rows}
+
+
+def _activity_errors(item, *, params, known, catalog) -> dict[str, str]:
+    """What makes one described activity impossible to evaluate (RULES §8), by field."""
+    from .rules.engine import course_key
+
+    kind, errors = item["kind"], {}
+    amount = item.get("amount")
+    if kind in _AMOUNT_REQUIRED and amount is None:
+        if kind != "approved_course" or course_key(item.get("course_number")) not in catalog:
+            known_number = " and the course number is not in the catalog" if kind == "approved_course" else ""
+            errors["amount"] = f"Give the amount in {params.unit}s{known_number}."
+    elif kind == "other_org_course" and amount is None and item.get("hours") is None:
+        errors["amount"] = "Give the amount the other organization awarded, or the hours."
+    elif kind == "petition":
+        status = item.get("status")
+        if status is None:
+            errors["status"] = "Say whether the petition is pending, approved or denied."
+        elif status == "approved" and amount is None:
+            errors["amount"] = "Give the amount the approved petition grants."
+    elif kind == "college_course":
+        if item.get("credit_hours") is None:
+            errors["credit_hours"] = "Give the course's credit hours."
+        rule = params.kind_rule(kind)
+        needs_term = rule is not None and rule.per_credit_hour is None and rule.per_semester_hour is not None
+        if needs_term and (item.get("term") or "").strip().lower() not in TERMS:
+            errors["term"] = "Say whether the credit hours are semester or quarter hours."
+    elif kind == "new_certification":
+        code = (item.get("new_credential") or "").strip().upper()
+        if not code:
+            errors["new_credential"] = "Name the new credential earned (for example ACSM-EP)."
+        elif code not in known:
+            errors["new_credential"] = "No credential has this code."
+    return errors
+
+
+def _calculator_input(item, *, index: int, known, catalog) -> ActivityInput:
+    from .rules.engine import course_key
+
+    amount = item.get("amount")
+    if amount is None and item["kind"] == "approved_course":
+        amount = catalog.get(course_key(item.get("course_number")))
+    new = known.get((item.get("new_credential") or "").strip().upper())
+    return ActivityInput(
+        id=item["id"],
+        kind=item["kind"],
+        completed_on=item["completed_on"],
+        amount=amount,
+        hours=item.get("hours"),
+        course_number=item.get("course_number") or None,
+        awarding_org=item.get("awarding_org") or None,
+        credit_hours=item.get("credit_hours"),
+        term=item.get("term") or None,
+        grade=item.get("grade") or None,
+        new_credential=credential_info(new) if new is not None and item["kind"] == "new_certification" else None,
+        petition_status=item.get("status"),
+        seq=index,
+    )

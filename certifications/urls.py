@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import calculator_views, views
 
 urlpatterns = [
-    path("calculator/", views.calculator, name="calculator"),
+    path("calculator/", calculator_views.calculator, name="calculator"),
     path("certifications/", views.certification_list, name="certification_list"),
     path("certifications/add/", views.certification_add_view, name="certification_add"),
     path("certifications/credentials/", views.credential_options, name="certification_credential_options"),

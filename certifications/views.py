@@ -21,10 +21,6 @@ from .selectors import credential_choices as credentials_available
 from .services import certification_add, certification_remove, certification_renew, certification_update
 
 
-def calculator(request):
-    return render(request, "certifications/calculator.html")
-
-
 def _form_errors(form, error: ValidationError) -> None:
     """Put a service's field errors on the form (unknown fields go to the top of the form)."""
     for field, messages_ in error.message_dict.items():

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "auditlog",
@@ -73,6 +74,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional locally: without REDIS_URL, the cache is in-process and Celery runs eagerly.
@@ -167,7 +169,17 @@ SPECTACULAR_SETTINGS = {
         "CycleStatusEnum": "certifications.rules.engine.STATUSES",
         "ReceiptStatusEnum": ["accepted", "rejected"],
     },
+    # /api/docs/ serves Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# The plain JsonResponse view at /api/v1/bench/plain that bench/evaluate.py compares the calculator with
+# is served only when DEBUG or CECT_BENCH is on.
+CECT_BENCH = env.bool("CECT_BENCH", default=False)
+# How long a process keeps credentials and published rule-set versions for the public calculator (seconds;
+# 0 = read them on every request). A newly published version reaches the calculator within this time.
+CECT_RULES_CACHE_SECONDS = env.int("CECT_RULES_CACHE_SECONDS", default=60)
 
 # Celery: configured from these settings (CELERY_ namespace).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

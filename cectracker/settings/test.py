@@ -42,6 +42,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CECT_REQUIRE_MFA_FOR_ADMINS = True
+CECT_RULES_CACHE_SECONDS = 0  # every test sees the rule sets it just created
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"evaluate": "100000/min"}}  # noqa: F405
 
 if env.bool("CECT_REQUIRE_SERVICES", default=False) and (not USING_POSTGRES or not REDIS_URL):

@@ -44,6 +44,13 @@ class Command(BaseCommand):
         provider_user = demo_user("provider@movewell.demo", "Move Well Academy")
         provider.users.add(provider_user)
         logins.append(("provider@movewell.demo", "provider"))
+        from credits.demo_catalog import demo_catalog_load
+
+        for short, org in orgs.items():
+            added = demo_catalog_load(
+                organization=org, provider=provider if provider.organization_id == org.pk else None
+            )
+            self.stdout.write(f"{short} catalog: {added} demo courses added.")
         trainer = demo_user("trainer@cectracker.demo", "Tess Trainer", time_zone="America/Los_Angeles")
         logins.insert(0, ("trainer@cectracker.demo", "trainer"))
         from certifications.demo import load_trainer_demo
