@@ -59,6 +59,12 @@ def test_another_persons_certifications_are_not_on_my_dashboard(client_t, shippe
     assert "ACSM-EP" not in page and "Add your first certification" in page
 
 
+def test_an_emeritus_certification_shows_its_emeritus_code(client_t, shipped, trainer, today):
+    certify(trainer, "ACSM-CPT", start=years_ago(today, 1), emeritus_on=today, emeritus_code_suffix="-E")
+    page = client_t.get(reverse("dashboard")).content.decode()
+    assert "ACSM-CPT-E" in page
+
+
 @pytest.mark.postgres
 def test_five_certifications_and_a_thousand_activities_in_at_most_12_queries(
     client_t, shipped, trainer, today, django_assert_max_num_queries
