@@ -60,7 +60,9 @@ def test_another_persons_certifications_are_not_on_my_dashboard(client_t, shippe
 
 
 def test_an_emeritus_certification_shows_its_emeritus_code(client_t, shipped, trainer, today):
-    certify(trainer, "ACSM-CPT", start=years_ago(today, 1), emeritus_on=today, emeritus_code_suffix="-E")
+    certification = certify(trainer, "ACSM-CPT", start=years_ago(today, 1))
+    certification.emeritus_on, certification.emeritus_code_suffix = today, "-E"
+    certification.save()
     page = client_t.get(reverse("dashboard")).content.decode()
     assert "ACSM-CPT-E" in page
 
