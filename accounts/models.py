@@ -141,3 +141,6 @@ class ActionLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+from .notification_models import Notification  # noqa: E402, F401

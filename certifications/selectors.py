@@ -1,15 +1,17 @@
 """Reads: load certifications, cycles and activities, and hand them to the rules engine.
 
-Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certification_progress`
-or `user_progress`, which call the one engine in `certifications.rules`."""
+Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certifications_progress`
+(through `user_progress` for one person) or `cycle_progress`, which call the one engine in `certifications.rules`."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -107,38 +109,56 @@ def _evaluate(*, certification, cycle, activities, petitions, versions, previous
 
 def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
     """Every certification of the person with its current cycle evaluated, in a fixed number of queries."""
-    from credits.models import Activity, Petition
-
-    as_of = as_of or timezone.localdate()
     with scopes_disabled():
         certifications = list(
             Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
         )
+    return certifications_progress(certifications=certifications, as_of=as_of)
+
+
+def certifications_progress(*, certifications: Iterable[Certification], as_of: date | None = None) -> list[Progress]:
+    """The current cycle of each certification evaluated, in order; a fixed number of queries for any
+    number of certifications (of one person or many). Certifications without a cycle are left out.
+
+    Pass certifications with `credential__organization` selected (a queryset gets it added)."""
+    from credits.models import Activity, Petition
+
+    as_of = as_of or timezone.localdate()
+    with scopes_disabled():
+        if isinstance(certifications, QuerySet):
+            certifications = certifications.select_related("credential__organization")
+        certifications = list(certifications)
+        if not certifications:
+            return []
+        cert_ids = [c.pk for c in certifications]
+        user_ids = list({c.user_id for c in certifications})
         cycles_by_cert: dict[int, list[Cycle]] = defaultdict(list)
-        for cycle in Cycle.objects.filter(certification__user=user).select_related("renewal").order_by("start"):
+        for cycle in Cycle.objects.filter(certification_id__in=cert_ids).select_related("renewal").order_by("start"):
             cycles_by_cert[cycle.certification_id].append(cycle)
-        activities = list(
-            Activity.objects.filter(user=user, voided_at__isnull=True).select_related("new_credential__organization")
-        )
-        petitions = {(p.activity_id, p.organization_id): p for p in Petition.objects.filter(activity__user=user)}
+        activities_by_user: dict[int, list] = defaultdict(list)
+        for activity in Activity.objects.filter(user_id__in=user_ids, voided_at__isnull=True).select_related(
+            "new_credential__organization"
+        ):
+            activities_by_user[activity.user_id].append(activity)
+        petitions = {
+            (p.activity_id, p.organization_id): p for p in Petition.objects.filter(activity__user_id__in=user_ids)
+        }
         versions = rule_versions(organization_ids=list({c.credential.organization_id for c in certifications}))
     out = []
     for certification in certifications:
         cycles = cycles_by_cert.get(certification.pk)
         if not cycles:
             continue
-        cycle = cycles[-1]
-        previous_until = _previous_until(cycles)
         result = _evaluate(
             certification=certification,
-            cycle=cycle,
-            activities=activities,
+            cycle=cycles[-1],
+            activities=activities_by_user.get(certification.user_id, []),
             petitions=petitions,
             versions=versions[certification.credential.organization_id],
-            previous_until=previous_until,
+            previous_until=_previous_until(cycles),
             as_of=as_of,
         )
-        out.append(Progress(certification, cycle, result))
+        out.append(Progress(certification, cycles[-1], result))
     return out
 
 
