@@ -78,14 +78,14 @@ def reminder_candidate_ids(*, as_of: date) -> list[int]:
     """Certifications whose current cycle's dates put `as_of` inside some reminder window (one query).
 
     A date filter only: whether a reminder is really due (credits, CPR/AED) is the engine's answer."""
-    later = Cycle.objects.filter(certification_id=OuterRef("certification_id"), start__gt=OuterRef("start"))
     window = (
         Q(end__gte=as_of, end__lte=as_of + timedelta(days=THRESHOLDS[0]))
         | Q(end__lt=as_of, grace_until__isnull=False, grace_until__gte=as_of - timedelta(days=LAPSED_WINDOW_DAYS))
         | Q(end__lt=as_of, grace_until__isnull=True, end__gte=as_of - timedelta(days=LAPSED_WINDOW_DAYS))
         | Q(end__gte=as_of, certification__cpr_aed_valid_until__lte=as_of + timedelta(days=CPR_NOTICE_DAYS))
     )
-    with scopes_disabled():
+    with scopes_disabled():  # every organization's certifications, on purpose
+        later = Cycle.objects.filter(certification_id=OuterRef("certification_id"), start__gt=OuterRef("start"))
         rows = (
             Cycle.objects.filter(window, recorded_status="")
             .exclude(Exists(later))
@@ -164,7 +164,7 @@ def staff_digest_send(*, as_of: date) -> int:
             .annotate(n=Count("pk"))
             .order_by()
         )
-    audits = audits_awaiting_review(organization_ids=org_ids) if org_ids else {}
+        audits = audits_awaiting_review(organization_ids=org_ids) if org_ids else {}
     per_user: dict[int, list[Membership]] = defaultdict(list)
     for membership in memberships:
         if new_petitions.get(membership.organization_id) or audits.get(membership.organization_id):

@@ -274,3 +274,13 @@ def test_beat_runs_the_sweep_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-daily-sweep"]
     assert entry["task"] == reminders_sweep_task.name
     assert entry["schedule"].hour == {13} and entry["schedule"].minute == {0}
+
+
+def test_the_sweep_runs_where_scopes_are_enforced(ace, shipped, monkeypatch):
+    """Workers run outside any request scope: the sweep must not rely on the tests' disabled scopes."""
+    from django_scopes import scope
+
+    monkeypatch.setattr("audits.selectors.audits_awaiting_review", lambda *, organization_ids: {})
+    MembershipFactory(organization=shipped["ACE"], role=Membership.ADMIN)
+    with scope(_enabled=True):  # no organization at all, as in a worker
+        assert sweep(ACE_END - D(90))["created"] == 1
