@@ -20,7 +20,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -73,7 +73,7 @@ def notify(
 
 def notify_many(*, requests: Iterable[Request]) -> list[int]:
     """Record many notifications in one INSERT (duplicates skipped); emails are enqueued on commit."""
-    rows, now = [], timezone.now()
+    rows, now, subjects = [], timezone.now(), {}
     for req in requests:
         if req.kind not in KINDS:
             raise ValueError(f"unknown notification kind {req.kind!r}")
@@ -81,7 +81,9 @@ def notify_many(*, requests: Iterable[Request]) -> list[int]:
         context = dict(req.context)
         url = context.get("url") or default_url(kind=req.kind)
         context["url"] = url
-        title = render_to_string(f"notifications/email/{req.kind}.subject.txt", context).strip()
+        if req.kind not in subjects:
+            subjects[req.kind] = get_template(f"notifications/email/{req.kind}.subject.txt")
+        title = subjects[req.kind].render(context).strip()
         wants_email = prefs["email"] and req.user.is_active and bool(req.user.email)
         rows.append(
             (
