@@ -202,6 +202,9 @@ def unsubscribe_parse(*, token: str) -> tuple[int, str] | None:
 
 
 def absolute(path: str) -> str:
+    """An absolute link for emails: our paths get the site's address; full URLs stay as given."""
+    if path.startswith(("http://", "https://")):
+        return path
     return settings.CECT_SITE_URL.rstrip("/") + path
 
 
