@@ -284,3 +284,9 @@ def test_the_sweep_runs_where_scopes_are_enforced(ace, shipped, monkeypatch):
     MembershipFactory(organization=shipped["ACE"], role=Membership.ADMIN)
     with scope(_enabled=True):  # no organization at all, as in a worker
         assert sweep(ACE_END - D(90))["created"] == 1
+
+
+@pytest.mark.urls("tests.notifications.urls_with_detail")
+def test_reminders_link_to_the_certification_page_when_it_exists(ace):
+    sweep(ACE_END - D(90))
+    assert Notification.objects.get().url == f"/certifications/{ace.pk}/"
