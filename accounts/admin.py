@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ActionLog, Membership, Organization, Provider, User
+from .models import ActionLog, Membership, Notification, Organization, Provider, User
 
 
 @admin.register(User)
@@ -32,4 +32,21 @@ class ActionLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The ledger, for operators: what was decided, when it was emailed, why a send keeps failing."""
+
+    list_display = ["created_at", "user", "kind", "key", "due_on", "email_status", "attempts", "sent_at", "read_at"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["user__email", "key"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -17,4 +17,14 @@ def navigation(request):
         with scopes_disabled():
             return list(user.providers.select_related("organization"))
 
-    return {"nav_memberships": memberships, "nav_providers": providers}
+    def unread_notifications():
+        from .notifications import unread_count
+
+        return unread_count(user=user)
+
+    # Callables: the template calls each at most once, and only pages that show the nav pay the query.
+    return {
+        "nav_memberships": memberships,
+        "nav_providers": providers,
+        "nav_unread_notifications": unread_notifications,
+    }

@@ -144,3 +144,4 @@ class ActionLog(models.Model):
 
 
 from .api_keys import ProviderApiKey  # noqa: E402, F401
+from .notification_models import Notification  # noqa: E402, F401

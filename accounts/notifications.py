@@ -1,8 +1,28 @@
 """The one entry point for telling a person something (in-app list and email).
 
-Callers say what happened; delivery (ledger, preferences, templates, email) is decided here."""
+Callers say what happened; delivery (ledger, preferences, templates, email) is decided here.
 
+Exactly once: `notify` inserts a ledger row under a unique key (user, kind, key, due date) in the
+caller's transaction (a duplicate is a no-op) and, only when the row is new, enqueues the email on
+commit. The send task locks the row and sends only while `email_status` is pending, so a task
+delivered twice sends once. A row whose task was lost (worker killed between commit and publish)
+is picked up again by `notifications_pending_enqueue`, which the daily sweep calls."""
+
+import json
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.template.loader import get_template, render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 # Kinds of notification, with the label shown in preferences.
 KINDS: dict[str, str] = {
@@ -18,9 +38,268 @@ KINDS: dict[str, str] = {
     "completion_added": "A provider reported a completion",
     "staff_digest": "Daily digest for organization staff",
 }
+CHANNELS = ("email", "in_app")
+UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
+# Where a notification links when the caller gives no `url` in the context (first name that resolves).
+DEFAULT_URL_NAMES: dict[str, tuple[str, ...]] = {
+    "petition_decided": ("petition_list",),
+    "completion_added": ("activity_list",),
+    "audit_selected": ("audit_list",),
+    "audit_due": ("audit_list",),
+    "audit_overdue": ("audit_list",),
+}
 
 
-def notify(*, user, kind: str, key: str, context: dict[str, Any] | None = None) -> None:
-    """Tell `user` about `kind` once per (user, kind, key); `context` fills the templates."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
+@dataclass(frozen=True)
+class Request:
+    """One notification to decide: who, what kind, about what (`key`), due when, and the template context."""
+
+    user: Any
+    kind: str
+    key: str
+    context: dict[str, Any] = field(default_factory=dict)
+    due_on: date | None = None
+
+
+def notify(
+    *, user, kind: str, key: str, context: dict[str, Any] | None = None, due_on: date | None = None
+) -> int | None:
+    """Tell `user` about `kind` once per (user, kind, key, due_on); `context` fills the templates.
+
+    Returns the new ledger id, or None when this notification was already recorded."""
+    created = notify_many(requests=[Request(user=user, kind=kind, key=key, context=context or {}, due_on=due_on)])
+    return created[0] if created else None
+
+
+def notify_many(*, requests: Iterable[Request]) -> list[int]:
+    """Record many notifications in one INSERT (duplicates skipped); emails are enqueued on commit."""
+    rows, now, subjects = [], timezone.now(), {}
+    for req in requests:
+        if req.kind not in KINDS:
+            raise ValueError(f"unknown notification kind {req.kind!r}")
+        prefs = preferences(user=req.user)[req.kind]
+        context = dict(req.context)
+        url = context.get("url") or default_url(kind=req.kind)
+        context["url"] = url
+        if req.kind not in subjects:
+            subjects[req.kind] = get_template(f"notifications/email/{req.kind}.subject.txt")
+        title = subjects[req.kind].render(context).strip()
+        wants_email = prefs["email"] and req.user.is_active and bool(req.user.email)
+        rows.append(
+            (
+                req.user.pk,
+                req.kind,
+                req.key[:200],
+                req.due_on,
+                " ".join(title.split())[:300],
+                url[:300],
+                json.dumps(context, cls=DjangoJSONEncoder),
+                prefs["in_app"],
+                "pending" if wants_email else "skipped",
+            )
+        )
+    if not rows:
+        return []
+    inserted = _insert_new(rows=rows, now=now)
+    to_send = [pk for pk, status in inserted if status == "pending"]
+    if to_send:
+        transaction.on_commit(lambda: _enqueue(to_send))
+    return [pk for pk, _ in inserted]
+
+
+def _insert_new(*, rows: list[tuple], now) -> list[tuple[int, str]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: claims each row under the unique key, in one statement."""
+    from .notification_models import Notification
+
+    ops = connection.ops
+    table = Notification._meta.db_table
+    columns = "user_id, kind, key, due_on, title, url, context, in_app, email_status, attempts, last_error, created_at"
+    created_at = ops.adapt_datetimefield_value(now)
+    params: list[Any] = []
+    for user_id, kind, key, due_on, title, url, context, in_app, status in rows:
+        params += [user_id, kind, key, ops.adapt_datefield_value(due_on), title, url, context, in_app, status]
+        params += [0, "", created_at]
+    placeholder = "(" + ", ".join(["%s"] * 12) + ")"
+    # Table and column names are ours; every value is a parameter.
+    values = ", ".join([placeholder] * len(rows))
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id, email_status"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import notification_send_task
+
+    for pk in ids:
+        notification_send_task.delay(notification_id=pk)
+
+
+def notifications_pending_enqueue(*, created_before, batch_size: int = 1000) -> int:
+    """Enqueue again every email still pending from before `created_before` (its task may have been lost).
+
+    Safe to overlap with a task still queued: the send locks the row and sends only once."""
+    from .notification_models import Notification
+
+    ids = list(
+        Notification.objects.filter(email_status=Notification.PENDING, created_at__lt=created_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), batch_size):
+        _enqueue(ids[start : start + batch_size])
+    return len(ids)
+
+
+def default_url(*, kind: str) -> str:
+    """The page a notification links to when its caller gives none (the dashboard as the fallback)."""
+    for name in DEFAULT_URL_NAMES.get(kind, ()):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("dashboard")
+
+
+def preferences(*, user) -> dict[str, dict[str, bool]]:
+    """Per kind, whether to email and to show in-app. Stored as {"kind": {"email": false}};
+    a plain `false` switches both channels off; absent kinds are on."""
+    raw = user.notification_preferences or {}
+    out = {}
+    for kind in KINDS:
+        value = raw.get(kind, True)
+        if isinstance(value, dict):
+            out[kind] = {channel: bool(value.get(channel, True)) for channel in CHANNELS}
+        else:
+            out[kind] = {channel: bool(value) for channel in CHANNELS}
+    return out
+
+
+def preferences_set(*, user, values: dict[str, dict[str, bool]]) -> None:
+    """Store the person's choices for every kind (kinds not given stay as they were)."""
+    current = preferences(user=user)
+    for kind, channels in values.items():
+        if kind in KINDS:
+            current[kind] = {channel: bool(channels.get(channel, current[kind][channel])) for channel in CHANNELS}
+    user.notification_preferences = current
+    user.save(update_fields=["notification_preferences"])
+
+
+def unsubscribe_token(*, user, kind: str) -> str:
+    """A signed, non-expiring token that switches off email of one kind for one person (no login)."""
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=False)
+
+
+def unsubscribe_parse(*, token: str) -> tuple[int, str] | None:
+    """The (user id, kind) of a valid token; None when it was tampered with or names no kind."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in KINDS or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], data["k"]
+
+
+def absolute(path: str) -> str:
+    """An absolute link for emails: our paths get the site's address; full URLs stay as given."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.CECT_SITE_URL.rstrip("/") + path
+
+
+def notification_email(*, notification) -> EmailMultiAlternatives:
+    """The email for a ledger row: plain text and HTML from the kind's templates, with one-click unsubscribe."""
+    token = unsubscribe_token(user=notification.user, kind=notification.kind)
+    unsubscribe_url = absolute(reverse("notification_unsubscribe", args=[token]))
+    context = {
+        **notification.context,
+        "user": notification.user,
+        "title": notification.title,
+        "kind_label": KINDS[notification.kind],
+        "link": absolute(notification.url or reverse("dashboard")),
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": absolute(reverse("notification_preferences")),
+        "site_url": settings.CECT_SITE_URL.rstrip("/"),
+    }
+    text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
+    html = render_to_string(f"notifications/email/{notification.kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=notification.title,
+        body=text,
+        to=[notification.user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The same id on a resend lets mail systems drop a duplicate (the SMTP boundary is at-least-once).
+            "Message-ID": f"<notification-{notification.pk}@{settings.CECT_MESSAGE_ID_DOMAIN}>",
+            "X-CECT-Notification": str(notification.pk),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Email one ledger row if it is still pending; True when this call sent it.
+
+    The row stays locked while sending, so a concurrent duplicate waits and then finds it sent.
+    An SMTP failure is recorded (attempts, last_error) and raised for the task to retry."""
+    from .notification_models import Notification
+
+    error = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.email_status != Notification.PENDING:
+            return False
+        if not preferences(user=notification.user)[notification.kind]["email"]:
+            notification.email_status = Notification.SKIPPED  # unsubscribed since it was decided
+            notification.save(update_fields=["email_status"])
+            return False
+        notification.attempts += 1
+        try:
+            notification_email(notification=notification).send()
+        except SEND_ERRORS as exc:
+            error = exc
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            notification.save(update_fields=["attempts", "last_error"])
+        else:
+            notification.email_status, notification.sent_at = Notification.SENT, timezone.now()
+            notification.save(update_fields=["attempts", "email_status", "sent_at"])
+    if error is not None:
+        raise error
+    return True
+
+
+def notifications_for(*, user):
+    """The person's in-app notifications, newest first."""
+    from .notification_models import Notification
+
+    return Notification.objects.filter(user=user, in_app=True)
+
+
+def unread_count(*, user) -> int:
+    """How many in-app notifications the person has not read (one indexed COUNT)."""
+    return notifications_for(user=user).filter(read_at__isnull=True).count()
+
+
+def notification_mark_read(*, user, notification_id: int) -> None:
+    """Mark one of the person's notifications read; another person's raises DoesNotExist (a 404)."""
+    from .notification_models import Notification
+
+    mine = notifications_for(user=user).filter(pk=notification_id)
+    if not mine.filter(read_at__isnull=True).update(read_at=timezone.now()) and not mine.exists():
+        raise Notification.DoesNotExist
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the person read."""
+    return notifications_for(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())

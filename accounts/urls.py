@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("account/api-token/", views.api_token, name="api_token"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
+    path("accounts/notifications/", notification_views.notification_preferences, name="notification_preferences"),
 ]
 
 org_urlpatterns = [

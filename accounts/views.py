@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,8 @@ def home(request):
     return render(request, "home.html")
 
 
+@transaction.non_atomic_requests  # reads only: no transaction (and no savepoints) around it
+@require_GET
 @login_required
 def dashboard(request):
     """One card per certification: progress, days left, what is missing, a forecast and a chart."""

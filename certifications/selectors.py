@@ -1,12 +1,12 @@
 """Reads: load certifications, cycles and activities, and hand them to the rules engine.
 
-Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certification_progress`
-or `user_progress`, which call the one engine in `certifications.rules`."""
+Every figure a person sees (dashboard, API, reminders, audit packets) comes from `certifications_progress`
+(through `user_progress` for one person) or `cycle_progress`, which call the one engine in `certifications.rules`."""
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -32,6 +33,7 @@ class Progress:
     certification: Certification
     cycle: Cycle
     result: CycleResult
+    completed_on: Mapping[str, date] = field(default_factory=dict)  # activity id -> date, for charts
 
 
 @lru_cache(maxsize=512)
@@ -112,43 +114,95 @@ def _evaluate(*, certification, cycle, activities, petitions, versions, previous
 
 def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
     """Every certification of the person with its current cycle evaluated, in a fixed number of queries."""
-    return _user_progress(user=user, as_of=as_of or timezone.localdate())[0]
-
-
-def _user_progress(*, user: User, as_of: date) -> tuple[list[Progress], dict[str, date]]:
-    """`user_progress` plus each activity's completion date by engine id (for charts), from the same queries."""
-    from credits.models import Activity, Petition
-
     with scopes_disabled():
         certifications = list(
             Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
         )
+    return certifications_progress(certifications=certifications, as_of=as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class _ActivityRow:
+    """What `activity_input` reads of an activity, loaded as plain values: model instances cost
+    several times more to build, which shows at tens of thousands of activities per batch."""
+
+    pk: int
+    user_id: int
+    kind: str
+    completed_on: date
+    amount: Decimal | None
+    hours: Decimal | None
+    course_number: str
+    awarding_org: str
+    credit_hours: Decimal | None
+    term: str
+    grade: str
+    new_credential: Credential | None
+
+
+_ACTIVITY_COLUMNS = (
+    "pk",
+    "user_id",
+    "kind",
+    "completed_on",
+    "amount",
+    "hours",
+    "course_number",
+    "awarding_org",
+    "credit_hours",
+    "term",
+    "grade",
+    "new_credential_id",
+)
+
+
+def certifications_progress(*, certifications: Iterable[Certification], as_of: date | None = None) -> list[Progress]:
+    """The current cycle of each certification evaluated, in order; a fixed number of queries for any
+    number of certifications (of one person or many). Certifications without a cycle are left out.
+
+    Pass certifications with `credential__organization` selected (a queryset gets it added)."""
+    from credits.models import Activity, Petition
+
+    as_of = as_of or timezone.localdate()
+    with scopes_disabled():
+        if isinstance(certifications, QuerySet):
+            certifications = certifications.select_related("credential__organization")
+        certifications = list(certifications)
+        if not certifications:
+            return []
+        cert_ids = [c.pk for c in certifications]
+        user_ids = list({c.user_id for c in certifications})
         cycles_by_cert: dict[int, list[Cycle]] = defaultdict(list)
-        for cycle in Cycle.objects.filter(certification__user=user).select_related("renewal").order_by("start"):
+        for cycle in Cycle.objects.filter(certification_id__in=cert_ids).select_related("renewal").order_by("start"):
             cycles_by_cert[cycle.certification_id].append(cycle)
-        activities = list(
-            Activity.objects.filter(user=user, voided_at__isnull=True).select_related("new_credential__organization")
-        )
-        petitions = {(p.activity_id, p.organization_id): p for p in Petition.objects.filter(activity__user=user)}
+        credentials = {c.pk: c for c in Credential.objects.select_related("organization")}  # a short list
+        activities_by_user: dict[int, list[_ActivityRow]] = defaultdict(list)
+        rows = Activity.objects.filter(user_id__in=user_ids, voided_at__isnull=True).values_list(*_ACTIVITY_COLUMNS)
+        dates_by_user: dict[int, dict[str, date]] = defaultdict(dict)
+        for *values, new_credential_id in rows:
+            activity = _ActivityRow(*values, credentials.get(new_credential_id) if new_credential_id else None)
+            activities_by_user[activity.user_id].append(activity)
+            dates_by_user[activity.user_id][str(activity.pk)] = activity.completed_on
+        petitions = {
+            (p.activity_id, p.organization_id): p for p in Petition.objects.filter(activity__user_id__in=user_ids)
+        }
         versions = rule_versions(organization_ids=list({c.credential.organization_id for c in certifications}))
     out = []
     for certification in certifications:
         cycles = cycles_by_cert.get(certification.pk)
         if not cycles:
             continue
-        cycle = cycles[-1]
-        previous_until = _previous_until(cycles)
         result = _evaluate(
             certification=certification,
-            cycle=cycle,
-            activities=activities,
+            cycle=cycles[-1],
+            activities=activities_by_user.get(certification.user_id, []),
             petitions=petitions,
             versions=versions[certification.credential.organization_id],
-            previous_until=previous_until,
+            previous_until=_previous_until(cycles),
             as_of=as_of,
         )
-        out.append(Progress(certification, cycle, result))
-    return out, {str(a.pk): a.completed_on for a in activities}
+        out.append(Progress(certification, cycles[-1], result, dates_by_user.get(certification.user_id, {})))
+    return out
 
 
 def _previous_until(cycles: list[Cycle]) -> date | None:
@@ -358,10 +412,10 @@ class DashboardCard:
 def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCard]:
     """One card per certification, built on `user_progress` (same queries, no second evaluation)."""
     as_of = as_of or timezone.localdate()
-    progress, dates = _user_progress(user=user, as_of=as_of)
+    progress = user_progress(user=user, as_of=as_of)
     cards = []
     for item in progress:
-        result = item.result
+        result, dates = item.result, item.completed_on
         cycle = result.cycle
         cards.append(
             DashboardCard(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,6 +24,8 @@ from .uploads import content_length_too_big, install_upload_handlers
 PAGE_SIZE = 25
 
 
+@transaction.non_atomic_requests  # reads only: no transaction (and no savepoints) around it
+@require_GET
 @login_required
 def activity_list(request):
     """The person's activities with, for each, what it applies to every certification they hold."""

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -140,6 +141,12 @@ vars().update(env.email("EMAIL_URL", default="consolemail://"))
 if env("EMAIL_FILE_PATH", default=""):  # for filemail://; django-environ drops the leading slash
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CEC Tracker <no-reply@cectracker.local>")
+# Any Django email backend by dotted path (e.g. an API-based provider); overrides EMAIL_URL's.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821 (set by env.email above)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Absolute links in emails (reminders, one-click unsubscribe) start with this.
+CECT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+CECT_MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="cectracker.local")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -197,6 +204,20 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: PDF rendering workers recyc
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Periodic work lives here, in code: the DatabaseScheduler copies these entries into
+# django-celery-beat's PeriodicTask table when beat starts (visible in the admin, last run kept
+# in the database), and every environment gets the same schedule without a data migration.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-daily-sweep": {
+        "task": "certifications.tasks.reminders_sweep_task",
+        # 13:00 UTC: morning in the Americas. A missed run is caught up by the next (see reminders.py).
+        "schedule": crontab(minute=0, hour=env.int("REMINDERS_HOUR_UTC", default=13)),
+    },
+    # Audits not answered in time fail (the cycle becomes inactive); reminders 7 days before the deadline.
+    "audits-daily-sweep": {"task": "audits.tasks.audits_sweep_task", "schedule": crontab(minute=30, hour=5)},
+    # Provider API idempotency keys are kept 24 hours.
+    "purge-provider-idempotency-keys": {"task": "credits.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
+}
 
 LOGGING = {
     "version": 1,
@@ -205,10 +226,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint and fontTools narrate every PDF step at INFO; keep their warnings only.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
-}
-
-# --- issue6: provider API ---
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "purge-provider-idempotency-keys": {"task": "credits.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
 }

@@ -184,11 +184,14 @@ def test_the_sweep_reminds_then_fails_unanswered_audits_once(audit, trainer, not
     assert Audit.objects.get(pk=answered.pk).status == "submitted"
 
 
-def test_the_sweep_is_registered_with_beat():
-    from django_celery_beat.models import PeriodicTask
+def test_the_sweep_is_scheduled_daily_with_beat(settings):
+    from celery.schedules import crontab
 
-    task = PeriodicTask.objects.get(task="audits.tasks.audits_sweep_task")
-    assert task.enabled and task.crontab is not None
+    from audits.tasks import audits_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audits-daily-sweep"]
+    assert entry["task"] == audits_sweep_task.name
+    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {5}
 
 
 def test_the_trainer_page_shows_missing_and_submits(client, audit, trainer, other_trainer):

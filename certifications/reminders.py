@@ -1,0 +1,246 @@
+"""The daily reminder sweep: what each certification's holder must be told today, and the staff digest.
+
+When a reminder is due (RULES §3 dates, from the engine's result for the current cycle):
+
+| kind | due on | sent while (catch-up window) |
+| --- | --- | --- |
+| cycle_ending, T = 180/90/30/7 | end − T days, requirements not met | T ≥ days left > next threshold (7: to the end) |
+| grace_started | the day after the end (ACSM, not renewed) | until the grace-ending reminder is due |
+| grace_ending | grace end − 30 days | until the grace end |
+| lapsed | the day after the grace end (ACE without grace: after the end, "expired") | 30 days |
+| cpr_expiring | CPR/AED date − 90 days (unknown date: end − 90), when it is not valid on the end date | until the end |
+
+Policy: each reminder is identified by its due date in the ledger (user, kind, "cycle:<id>", due
+date), so it is sent at most once, whenever the sweep runs. A sweep that misses the due day (beat
+down, worker lost) still sends it on a later day inside its window, once; past the window a newer
+reminder has taken over and the stale one is skipped (nobody needs "180 days left" with 89 left).
+Running the sweep twice for one day, or again after a crash, adds nothing: the ledger's unique key
+turns every repeat into a no-op and `notifications_pending_enqueue` re-sends what a crash left pending.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from accounts.models import Membership, Notification
+from accounts.notifications import Request, notifications_pending_enqueue, notify_many
+
+from .models import Certification, Credential, Cycle
+from .rules.engine import EXPIRED, GRACE, IN_PROGRESS, LAPSED, REQUIREMENTS_MET
+from .selectors import Progress, certifications_progress
+
+THRESHOLDS = (180, 90, 30, 7)
+GRACE_ENDING_DAYS = 30
+LAPSED_WINDOW_DAYS = 30
+CPR_NOTICE_DAYS = 90
+BATCH_SIZE = 1000
+
+
+def reminders_sweep(*, as_of: date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Run the whole daily sweep for `as_of` (today by default): reminders, staff digests, and a
+    re-enqueue of emails left pending by an earlier crash. Returns counts for logs and operators."""
+    as_of = as_of or timezone.localdate()
+    started = timezone.now()
+    stats = certification_reminders_send(as_of=as_of, batch_size=batch_size)
+    stats["digests"] = staff_digest_send(as_of=as_of)
+    stats["requeued"] = notifications_pending_enqueue(created_before=started)
+    return stats
+
+
+def certification_reminders_send(*, as_of: date, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Decide and record every certification reminder due on `as_of`, in batches of `batch_size`
+    certifications: one transaction and a fixed number of queries per batch."""
+    ids = reminder_candidate_ids(as_of=as_of)
+    stats = {"candidates": len(ids), "decided": 0, "created": 0}
+    link = _certification_link()
+    with scopes_disabled():  # a handful of rows, shared by every batch instead of joined into each
+        credentials = {c.pk: c for c in Credential.objects.select_related("organization")}
+    for batch in _chunks(ids, batch_size):
+        with transaction.atomic(), scopes_disabled():
+            certifications = list(Certification.objects.filter(pk__in=batch).select_related("user"))
+            for certification in certifications:
+                certification.credential = credentials[certification.credential_id]
+            requests = [
+                request
+                for progress in certifications_progress(certifications=certifications, as_of=as_of)
+                for request in reminders_for(progress=progress, as_of=as_of, link=link)
+            ]
+            stats["decided"] += len(requests)
+            stats["created"] += len(notify_many(requests=_not_recorded(requests)))
+    return stats
+
+
+def _not_recorded(requests: list[Request]) -> list[Request]:
+    """Leave out what the ledger already holds (one query), so a repeated sweep renders nothing;
+    the INSERT's ON CONFLICT stays the guarantee against a concurrent sweep."""
+    if not requests:
+        return []
+    recorded = set(
+        Notification.objects.filter(
+            user_id__in={r.user.pk for r in requests},
+            kind__in={r.kind for r in requests},
+            due_on__in={r.due_on for r in requests},
+        ).values_list("user_id", "kind", "key", "due_on")
+    )
+    return [r for r in requests if (r.user.pk, r.kind, r.key, r.due_on) not in recorded]
+
+
+def reminder_candidate_ids(*, as_of: date) -> list[int]:
+    """Certifications whose current cycle's dates put `as_of` inside some reminder window (one query).
+
+    A date filter only: whether a reminder is really due (credits, CPR/AED) is the engine's answer."""
+    window = (
+        Q(end__gte=as_of, end__lte=as_of + timedelta(days=THRESHOLDS[0]))
+        | Q(end__lt=as_of, grace_until__isnull=False, grace_until__gte=as_of - timedelta(days=LAPSED_WINDOW_DAYS))
+        | Q(end__lt=as_of, grace_until__isnull=True, end__gte=as_of - timedelta(days=LAPSED_WINDOW_DAYS))
+        | Q(end__gte=as_of, certification__cpr_aed_valid_until__lte=as_of + timedelta(days=CPR_NOTICE_DAYS))
+    )
+    with scopes_disabled():  # every organization's certifications, on purpose
+        later = Cycle.objects.filter(certification_id=OuterRef("certification_id"), start__gt=OuterRef("start"))
+        rows = (
+            Cycle.objects.filter(window, recorded_status="")
+            .exclude(Exists(later))
+            .order_by("certification_id")
+            .values_list("certification_id", flat=True)
+        )
+        return list(rows)
+
+
+def reminders_for(*, progress: Progress, as_of: date, link=None) -> list[Request]:
+    """The reminders due on `as_of` for one evaluated certification (pure: no queries)."""
+    certification, result = progress.certification, progress.result
+    cycle, status = result.cycle, result.status
+    key = f"cycle:{progress.cycle.pk}"
+    context = {
+        "credential": result.credential,
+        "organization": result.organization,
+        "cycle_start": _day(cycle.start),
+        "cycle_end": _day(cycle.end),
+        "grace_until": _day(cycle.grace_until) if cycle.grace_until else None,
+        "required": str(result.required),
+        "earned": str(result.earned),
+        "remaining": str(result.remaining),
+        "unit": result.unit,
+        "cpr_aed_ok": result.cpr_aed_ok,
+        "cpr_aed_valid_until": _day(certification.cpr_aed_valid_until) if certification.cpr_aed_valid_until else None,
+        "status": status,
+        "url": (link or _certification_link())(certification.pk),
+    }
+    out = []
+
+    def add(kind: str, due_on: date, **extra) -> None:
+        out.append(Request(user=certification.user, kind=kind, key=key, due_on=due_on, context={**context, **extra}))
+
+    days_left = (cycle.end - as_of).days
+    if status == IN_PROGRESS:
+        for threshold, next_threshold in zip(THRESHOLDS, THRESHOLDS[1:] + (-1,), strict=True):
+            if next_threshold < days_left <= threshold:
+                add("cycle_ending", cycle.end - timedelta(days=threshold), threshold=threshold, days_left=days_left)
+                break
+    if status in (IN_PROGRESS, REQUIREMENTS_MET) and not result.cpr_aed_ok:
+        valid_until = certification.cpr_aed_valid_until
+        due = (valid_until or cycle.end) - timedelta(days=CPR_NOTICE_DAYS)
+        if due <= as_of:
+            add("cpr_expiring", due, days_left=days_left)
+    if status == GRACE:
+        grace_ending = cycle.grace_until - timedelta(days=GRACE_ENDING_DAYS)
+        days_to_lapse = (cycle.grace_until - as_of).days
+        if as_of < grace_ending:
+            add("grace_started", cycle.end + timedelta(days=1), days_to_lapse=days_to_lapse)
+        else:
+            add("grace_ending", grace_ending, days_to_lapse=days_to_lapse)
+    if status == LAPSED and as_of <= cycle.grace_until + timedelta(days=LAPSED_WINDOW_DAYS):
+        add("lapsed", cycle.grace_until + timedelta(days=1), expired=False)
+    if status == EXPIRED and as_of <= cycle.end + timedelta(days=LAPSED_WINDOW_DAYS):
+        add("lapsed", cycle.end + timedelta(days=1), expired=True)
+    return out
+
+
+def staff_digest_send(*, as_of: date) -> int:
+    """One digest per staff member for `as_of`: petitions still pending that arrived on the day
+    before, and audits awaiting review, per organization (a fixed number of queries)."""
+    from audits.selectors import audits_awaiting_review
+    from credits.models import Petition
+
+    until = timezone.make_aware(datetime.combine(as_of, time.min))
+    since = until - timedelta(days=1)
+    with scopes_disabled():
+        memberships = list(Membership.objects.select_related("user", "organization").order_by("user_id"))
+        org_ids = sorted({m.organization_id for m in memberships})
+        new_petitions = dict(
+            Petition.objects.filter(
+                status=Petition.PENDING, created_at__gte=since, created_at__lt=until, organization_id__in=org_ids
+            )
+            .values_list("organization_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        audits = audits_awaiting_review(organization_ids=org_ids) if org_ids else {}
+    per_user: dict[int, list[Membership]] = defaultdict(list)
+    for membership in memberships:
+        if new_petitions.get(membership.organization_id) or audits.get(membership.organization_id):
+            per_user[membership.user_id].append(membership)
+    requests = []
+    for user_memberships in per_user.values():
+        organizations = [
+            {
+                "name": m.organization.short_name,
+                "new_petitions": new_petitions.get(m.organization_id, 0),
+                "audits_awaiting_review": audits.get(m.organization_id, 0),
+                "petitions_url": _org_link("org_petitions", m.organization.slug),
+                "audits_url": _org_link("org_audits", m.organization.slug),
+            }
+            for m in user_memberships
+        ]
+        first = organizations[0]
+        requests.append(
+            Request(
+                user=user_memberships[0].user,
+                kind="staff_digest",
+                key="digest",
+                due_on=as_of,
+                context={
+                    "day": _day(as_of - timedelta(days=1)),
+                    "organizations": organizations,
+                    "new_petitions": sum(o["new_petitions"] for o in organizations),
+                    "audits_awaiting_review": sum(o["audits_awaiting_review"] for o in organizations),
+                    "url": first["petitions_url"] if first["new_petitions"] else first["audits_url"],
+                },
+            )
+        )
+    with transaction.atomic():
+        return len(notify_many(requests=requests))
+
+
+def _certification_link():
+    """`certification_detail` when that page exists, the dashboard otherwise (resolved once per sweep)."""
+    try:
+        reverse("certification_detail", args=[1])
+    except NoReverseMatch:
+        dashboard = reverse("dashboard")
+        return lambda pk: dashboard
+    return lambda pk: reverse("certification_detail", args=[pk])
+
+
+def _org_link(name: str, slug: str) -> str:
+    try:
+        return reverse(name, args=[slug])
+    except NoReverseMatch:
+        return reverse("org_home", args=[slug])
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
