@@ -156,9 +156,12 @@ _ACTIVITY_COLUMNS = (
 )
 
 
-def certifications_progress(*, certifications: Iterable[Certification], as_of: date | None = None) -> list[Progress]:
+def certifications_progress(
+    *, certifications: Iterable[Certification], as_of: date | None = None, all_cycles: bool = False
+) -> list[Progress]:
     """The current cycle of each certification evaluated, in order; a fixed number of queries for any
     number of certifications (of one person or many). Certifications without a cycle are left out.
+    With `all_cycles`, every cycle of each certification, oldest first.
 
     Pass certifications with `credential__organization` selected (a queryset gets it added)."""
     from credits.models import Activity, Petition
@@ -189,19 +192,19 @@ def certifications_progress(*, certifications: Iterable[Certification], as_of: d
         versions = rule_versions(organization_ids=list({c.credential.organization_id for c in certifications}))
     out = []
     for certification in certifications:
-        cycles = cycles_by_cert.get(certification.pk)
-        if not cycles:
-            continue
-        result = _evaluate(
-            certification=certification,
-            cycle=cycles[-1],
-            activities=activities_by_user.get(certification.user_id, []),
-            petitions=petitions,
-            versions=versions[certification.credential.organization_id],
-            previous_until=_previous_until(cycles),
-            as_of=as_of,
-        )
-        out.append(Progress(certification, cycles[-1], result, dates_by_user.get(certification.user_id, {})))
+        cycles = cycles_by_cert.get(certification.pk, [])
+        for upto in range(1 if all_cycles else max(len(cycles), 1), len(cycles) + 1):
+            result = _evaluate(
+                certification=certification,
+                cycle=cycles[upto - 1],
+                activities=activities_by_user.get(certification.user_id, []),
+                petitions=petitions,
+                versions=versions[certification.credential.organization_id],
+                previous_until=_previous_until(cycles[:upto]),
+                as_of=as_of,
+            )
+            dates = dates_by_user.get(certification.user_id, {})
+            out.append(Progress(certification, cycles[upto - 1], result, dates))
     return out
 
 

@@ -17,7 +17,7 @@ from audits.selectors import organizations_auditing
 from certifications.models import Certification, Cycle
 from certifications.rules.engine import course_key, evidence_retained_until, version_in_force
 from certifications.rules.params import RETAIN_AFTER_RENEWAL
-from certifications.selectors import rule_versions, user_progress
+from certifications.selectors import rule_versions
 
 from .models import Activity, ApprovedCourse, Evidence, Petition
 
@@ -80,7 +80,7 @@ def activity_get(*, user: User, pk: int) -> Activity:
 
 @dataclass(frozen=True)
 class Application:
-    """What one activity applies to one certification's current cycle, and why, in words."""
+    """What one activity applies to one certification (in the cycle it falls in), and why, in words."""
 
     certification: Certification
     cycle_start: date
@@ -97,16 +97,20 @@ class Application:
 
 
 def activity_applications(*, user: User, as_of: date | None = None) -> dict[int, list[Application]]:
-    """Per activity id, what it applies to each certification the person holds (current cycles).
+    """Per activity id, what it applies to each certification the person holds, in the cycle it falls in
+    (the current cycle's reason when it falls in none). One evaluation path, a fixed number of queries."""
+    from certifications.rules.engine import OUTSIDE_CYCLE
+    from certifications.selectors import certifications_of, certifications_progress
 
-    Computed from `user_progress`, the one evaluation path, in a fixed number of queries."""
-    out: dict[int, list[Application]] = defaultdict(list)
-    for progress in user_progress(user=user, as_of=as_of):
-        result = progress.result
+    chosen: dict[tuple[int, int], Application] = {}
+    progress = certifications_progress(certifications=certifications_of(user=user), as_of=as_of, all_cycles=True)
+    for cycle in progress:  # each certification's cycles, oldest first
+        result = cycle.result
         for item in result.activities:
-            out[int(item.id)].append(
-                Application(
-                    certification=progress.certification,
+            key = (int(item.id), cycle.certification.pk)
+            if key not in chosen or chosen[key].reason == OUTSIDE_CYCLE:
+                chosen[key] = Application(
+                    certification=cycle.certification,
                     cycle_start=result.cycle.start,
                     cycle_end=result.cycle.end,
                     full=item.full,
@@ -115,7 +119,9 @@ def activity_applications(*, user: User, as_of: date | None = None) -> dict[int,
                     detail=item.detail,
                     unit=result.unit,
                 )
-            )
+    out: dict[int, list[Application]] = defaultdict(list)
+    for (activity_id, _), application in chosen.items():
+        out[activity_id].append(application)
     return dict(out)
 
 

@@ -1,12 +1,9 @@
 """Reads for exports: the activities spreadsheet, the calendar feed's events, the feed behind a token."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from accounts.models import User
-from certifications.models import Certification
-from certifications.rules.engine import OUTSIDE_CYCLE
-from certifications.selectors import certifications_of, cycle_progress, cycle_statement, cycles_of
+from certifications.selectors import certifications_of, cycle_statement, cycles_of
 
 from .ical import AllDayEvent
 from .models import CalendarFeed, feed_token_hash
@@ -24,31 +21,6 @@ STATUS_LABELS = {
     "inactive": "Inactive",
     "emeritus": "Emeritus",
 }
-
-
-@dataclass(frozen=True)
-class ActivityApplications:
-    """Every activity of a person and, per certification held, what it applied and why (None: nothing)."""
-
-    certifications: list[Certification]
-    activities: list  # credits.models.Activity, oldest first
-    applied: dict[tuple[int, int], object]  # (activity id, certification id) -> AppliedActivity
-
-
-def activity_applications(*, user: User, as_of: date | None = None) -> ActivityApplications:
-    """Each activity applied to the cycle of each certification it falls in, evaluated by `cycle_progress`."""
-    from credits.models import Activity
-
-    certifications = list(certifications_of(user=user))
-    applied: dict[tuple[int, int], object] = {}
-    for cycle in cycles_of(user=user).order_by("start"):
-        for item in cycle_progress(cycle=cycle, as_of=as_of).result.activities:
-            key = (int(item.id), cycle.certification_id)
-            # The cycle that holds the activity wins; otherwise keep why it is outside every cycle.
-            if item.reason != OUTSIDE_CYCLE or key not in applied:
-                applied[key] = item
-    activities = list(Activity.objects.filter(user=user, voided_at__isnull=True).order_by("completed_on", "pk"))
-    return ActivityApplications(certifications, activities, applied)
 
 
 def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:

@@ -10,10 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certifications.selectors import certifications_of, cycles_of
+from credits.models import Activity
+from credits.selectors import activity_applications
 
 from .csv import csv_lines
 from .ical import ical_calendar
-from .selectors import activity_applications, calendar_events, calendar_feed_active, calendar_feed_for_token
+from .selectors import calendar_events, calendar_feed_active, calendar_feed_for_token
 from .selectors import transcript_pdf as render_transcript
 from .services import calendar_feed_create, calendar_feed_revoke
 
@@ -38,15 +40,17 @@ def exports(request):
 @require_GET
 def activities_csv(request):
     """All activities, one row each, with what each applied to every certification held; streamed."""
-    data = activity_applications(user=request.user)
+    certifications = list(certifications_of(user=request.user))
+    applications = activity_applications(user=request.user)
+    activities = Activity.objects.filter(user=request.user, voided_at__isnull=True).order_by("completed_on", "pk")
     header = ["Date", "Kind", "Title", "Course number", "Amount", "Hours", "Awarding organization", "Source"]
-    for certification in data.certifications:
-        code = certification.credential.code
+    for certification in certifications:
+        code = certification.display_code
         header += [f"{code} applied", f"{code} reason"]
 
     def rows():
         yield header
-        for activity in data.activities:
+        for activity in activities.iterator():
             row = [
                 activity.completed_on.isoformat(),
                 activity.get_kind_display(),
@@ -57,12 +61,10 @@ def activities_csv(request):
                 activity.awarding_org,
                 activity.get_source_display(),
             ]
-            for certification in data.certifications:
-                item = data.applied.get((activity.pk, certification.pk))
-                if item is None:
-                    row += ["", ""]
-                else:
-                    row += [item.applied, item.detail if item.reason else ""]
+            by_certification = {a.certification.pk: a for a in applications.get(activity.pk, [])}
+            for certification in certifications:
+                item = by_certification.get(certification.pk)
+                row += ["", ""] if item is None else [item.applied, item.detail if item.reason else ""]
             yield row
 
     response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
