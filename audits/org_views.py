@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership
 from accounts.tenancy import staff_view
+from cectracker.forms import add_service_errors
 
 from .forms import AuditOutcomeForm
 from .models import Audit, AuditPacket
@@ -50,8 +51,7 @@ def org_audit(request, pk):
                     more_credits_by=form.cleaned_data["more_credits_by"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Outcome recorded.")
                 return redirect("org_audit", request.organization.slug, audit.pk)

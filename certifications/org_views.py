@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.tenancy import staff_view
+from cectracker.forms import add_service_errors
 
 from .backoffice_selectors import emeritus_eligibility
 from .backoffice_services import certification_reinstate, emeritus_decide
@@ -16,11 +17,6 @@ from .emeritus_models import EmeritusApplication
 from .models import Certification, Renewal
 from .org_forms import EmeritusDecisionForm, ReinstateForm
 from .selectors import cycle_progress, renewal_quote
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @staff_view()
@@ -69,7 +65,7 @@ def org_certification(request, pk):
                     on=form.cleaned_data["on"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Reinstated; the fee is recorded with the renewal.")
                 return redirect("org_certification", request.organization.slug, certification.pk)
@@ -126,7 +122,7 @@ def org_emeritus_application(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Decision recorded.")
                 return redirect("org_emeritus_application", request.organization.slug, application.pk)

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cectracker.forms import add_service_errors
+
 from .forecast import percent
 from .forms import CertificationAddForm, CertificationEditForm, credential_choices
 from .selectors import (
@@ -19,12 +21,6 @@ from .selectors import (
 )
 from .selectors import credential_choices as credentials_available
 from .services import certification_add, certification_remove, certification_renew, certification_update
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's field errors on the form (unknown fields go to the top of the form)."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -53,7 +49,7 @@ def certification_add_view(request):
                 cpr_aed_valid_until=data["cpr_aed_valid_until"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{certification.credential.code} added.")
             return redirect("certification_detail", pk=certification.pk)

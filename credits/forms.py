@@ -1,7 +1,6 @@
 """Trainer forms for activities, evidence and petitions: they collect values; the services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -115,11 +114,6 @@ class ActivityForm(forms.Form):
 
     other_orgs = _KNOWN_OTHER_ORGS
 
-    def apply_errors(self, error: ValidationError) -> None:
-        """Put a service's field errors on the matching fields (the rest at the top of the form)."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
 
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds"), *KIND_CHOICES])
@@ -164,7 +158,3 @@ class PetitionForm(forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
-
-    def apply_errors(self, error: ValidationError) -> None:
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)

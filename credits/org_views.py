@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership
 from accounts.tenancy import staff_view
+from cectracker.forms import add_service_errors
 
 from .models import Petition
 from .org_forms import PetitionDecisionForm, PetitionFilterForm
@@ -52,8 +53,7 @@ def org_petition(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Decision recorded; the trainer has been told.")
                 return redirect("org_petition", request.organization.slug, petition.pk)

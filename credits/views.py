@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organization
+from cectracker.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
@@ -59,7 +60,7 @@ def activity_add(request):
         try:
             activity = services.activity_create(actor=request.user, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.apply_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Activity saved.")
             return redirect("activity_detail", pk=activity.pk)
@@ -85,7 +86,7 @@ def activity_edit(request, pk):
         try:
             services.activity_update(actor=request.user, activity=activity, **values)
         except ValidationError as error:
-            form.apply_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Activity updated.")
             return redirect("activity_detail", pk=activity.pk)
@@ -243,7 +244,7 @@ def petition_create(request, pk):
         try:
             services.petition_submit(actor=request.user, activity=activity, **form.cleaned_data)
         except ValidationError as error:
-            form.apply_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Petition sent to {form.cleaned_data['organization'].short_name}.")
             return redirect("activity_detail", pk=activity.pk)
