@@ -44,9 +44,6 @@ UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
 DEFAULT_URL_NAMES: dict[str, tuple[str, ...]] = {
     "petition_decided": ("petition_list",),
     "completion_added": ("activity_list",),
-    "audit_selected": ("audit_list",),
-    "audit_due": ("audit_list",),
-    "audit_overdue": ("audit_list",),
 }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -79,12 +80,7 @@ def audit_consider(*, renewal, rng: random.Random | None = None) -> Audit | None
         user=audit.user,
         kind="audit_selected",
         key=f"audit:{audit.pk}:selected",
-        context={
-            "audit_id": audit.pk,
-            "organization": organization.short_name,
-            "credential": credential.code,
-            "due_on": str(audit.due_on),
-        },
+        context=_audit_context(audit),
     )
     return audit
 
@@ -102,7 +98,13 @@ def _inactivate_current_cycle(*, audit: Audit) -> dict:
 
 
 def _audit_context(audit: Audit) -> dict:
-    return {"audit_id": audit.pk, "organization": audit.organization.short_name, "due_on": str(audit.due_on)}
+    return {
+        "audit_id": audit.pk,
+        "organization": audit.organization.short_name,
+        "credential": audit.cycle.certification.credential.code,
+        "due_on": str(audit.due_on),
+        "url": reverse("audit_detail", args=[audit.pk]),  # the trainer's page: what is missing, upload links
+    }
 
 
 def _locked(audit_id: int, **filters) -> Audit:
@@ -185,16 +187,12 @@ def audit_sweep(*, today: date) -> dict[str, int]:
     counts = {"due": 0, "failed": 0}
     with scopes_disabled():
         soon = Audit.objects.filter(status=Audit.OPEN, due_on__gte=today, due_on__lte=today + timedelta(days=7))
-        for audit in soon.select_related("organization"):
+        for audit in soon.select_related("organization", "user", "cycle__certification__credential"):
             notify(
                 user=audit.user,
                 kind="audit_due",
                 key=f"audit:{audit.pk}:due",
-                context={
-                    "audit_id": audit.pk,
-                    "organization": audit.organization.short_name,
-                    "due_on": str(audit.due_on),
-                },
+                context=_audit_context(audit),
             )
             counts["due"] += 1
         overdue = list(Audit.objects.filter(status=Audit.OPEN, due_on__lt=today).values_list("pk", flat=True))
@@ -219,11 +217,7 @@ def audit_sweep(*, today: date) -> dict[str, int]:
                 user=audit.user,
                 kind="audit_overdue",
                 key=f"audit:{audit.pk}:overdue",
-                context={
-                    "audit_id": audit.pk,
-                    "organization": audit.organization.short_name,
-                    "due_on": str(audit.due_on),
-                },
+                context=_audit_context(audit),
             )
             counts["failed"] += 1
     return counts

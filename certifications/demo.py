@@ -1,8 +1,9 @@
 """Demo data for `load_demo`: a trainer with certifications and activities."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from .rules import add_months
@@ -29,6 +30,80 @@ DEMO_ACTIVITIES = [
 def load_trainer_demo(*, trainer, organizations, provider) -> None:
     """Give the demo trainer something to look at; safe to run again (nothing is duplicated)."""
     _demo_certifications(trainer=trainer)
+
+
+def load_back_office_demo(*, trainer, renewer, organizations) -> None:
+    """Work for the demo staff: the trainer's pending petition to ACSM, and an ACSM renewal selected for
+    audit with its documents not yet in. Made through the services, like real data; safe to run again."""
+    from audits.services import audit_consider
+    from cectracker.pdf import html_to_pdf
+    from credits.models import Activity
+    from credits.services import activity_create, evidence_attach, petition_submit
+
+    from .models import Certification, Credential
+    from .services import certification_add, certification_renew
+
+    today = timezone.localdate()
+    acsm = organizations["ACSM"]
+    title = "Functional Movement Screen Level 1 workshop"
+    if not Activity.objects.filter(user=trainer, title=title).exists():
+        activity = activity_create(
+            actor=trainer,
+            user=trainer,
+            kind="other_org_course",
+            awarding_org="FMS",
+            title=title,
+            hours=Decimal("8"),
+            completed_on=_months_ago(today, 2),
+        )
+        certificate = html_to_pdf(
+            f"<h1>Certificate of completion</h1><p>{trainer.name} completed the {title} (8 contact hours).</p>"
+        )
+        evidence_attach(
+            actor=trainer,
+            activity=activity,
+            upload=SimpleUploadedFile("fms-certificate.pdf", certificate, content_type="application/pdf"),
+        )
+        petition_submit(
+            actor=trainer,
+            activity=activity,
+            organization=acsm,
+            hours=Decimal("8"),
+            description="Eight hours of hands-on movement screening with a certified FMS instructor (Denver, CO).",
+        )
+
+    credential = Credential.objects.get(code="ACSM-CPT")
+    if Certification.objects.filter(user=renewer, credential=credential).exists():
+        return
+    start = add_months(today, -36) + timedelta(days=20)  # the cycle ends in about three weeks
+    certification = certification_add(
+        actor=renewer,
+        user=renewer,
+        credential=credential,
+        certified_on=start,
+        cycle_start=start,
+        number="ACSM-30417",
+        cpr_aed_valid_until=add_months(today, 24),
+    )
+    Activity.objects.bulk_create(
+        Activity(
+            user=renewer,
+            kind="approved_course",
+            awarding_org="ACSM",
+            title=f"ACSM webinar series, part {n}",
+            completed_on=add_months(start, 3 * n),
+            amount=Decimal("5"),
+        )
+        for n in range(1, 10)
+    )
+    renewal = certification_renew(actor=renewer, certification=certification, on=today)
+    # The demo wants an audit to show: a draw of 0 selects it whenever the rate still owes one.
+    audit_consider(renewal=renewal, rng=_ZeroDraw())
+
+
+class _ZeroDraw:
+    def random(self) -> float:
+        return 0.0
 
 
 def _demo_certifications(*, trainer) -> None:

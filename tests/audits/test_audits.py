@@ -80,6 +80,8 @@ def test_audit_consider_selects_about_the_rate_per_credential_and_notifies(shipp
     first = picked[0]
     assert first.due_on == timezone.localdate() + dt.timedelta(days=30)  # the rule set's response_days
     assert ("audit_selected", f"audit:{first.pk}:selected") in [(k, key) for _, k, key, _ in notified]
+    [context] = [c for _, k, key, c in notified if key == f"audit:{first.pk}:selected"]
+    assert context["url"] == reverse("audit_detail", args=[first.pk])  # the email links to the audit page
     assert ActionLog.objects.filter(action="audit.selected").count() == len(picked)
     # Idempotent: considering a renewal again changes nothing.
     assert audit_consider(renewal=renewals[0]) == audits[0]

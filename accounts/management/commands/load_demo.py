@@ -53,9 +53,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{short} catalog: {added} demo courses added.")
         trainer = demo_user("trainer@cectracker.demo", "Tess Trainer", time_zone="America/Los_Angeles")
         logins.insert(0, ("trainer@cectracker.demo", "trainer"))
-        from certifications.demo import load_trainer_demo
+        from certifications.demo import load_back_office_demo, load_trainer_demo
 
         load_trainer_demo(trainer=trainer, organizations=orgs, provider=provider)
+        renewer = demo_user("riley@cectracker.demo", "Riley Renewer")
+        logins.insert(1, ("riley@cectracker.demo", "trainer whose ACSM renewal was selected for audit"))
+        load_back_office_demo(trainer=trainer, renewer=renewer, organizations=orgs)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000 with:"))
         for email, what in logins:
