@@ -21,6 +21,15 @@ def staff_membership(user, org_slug: str) -> Membership | None:
         return Membership.objects.select_related("organization").filter(user=user, organization__slug=org_slug).first()
 
 
+def mfa_satisfied(user, membership: Membership) -> bool:
+    """False for an organization admin without two-factor where it is required: they act as staff nowhere."""
+    if not (settings.CECT_REQUIRE_MFA_FOR_ADMINS and membership.role == Membership.ADMIN):
+        return True
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user)
+
+
 def staff_view(*roles: str):
     """Decorate a view under /org/<org_slug>/: outsiders get 404, members without the role 403.
 
@@ -35,12 +44,9 @@ def staff_view(*roles: str):
                 raise Http404("No such organization.")
             if roles and membership.role not in roles:
                 raise PermissionDenied("Your role does not allow this.")
-            if settings.CECT_REQUIRE_MFA_FOR_ADMINS and membership.role == Membership.ADMIN:
-                from allauth.mfa.utils import is_mfa_enabled
-
-                if not is_mfa_enabled(request.user):
-                    messages.warning(request, "Organization admins must turn on two-factor authentication first.")
-                    return redirect("mfa_activate_totp")
+            if not mfa_satisfied(request.user, membership):
+                messages.warning(request, "Organization admins must turn on two-factor authentication first.")
+                return redirect("mfa_activate_totp")
             request.organization = membership.organization
             request.membership = membership
             with scope(organization=membership.organization):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Organization, User
+from accounts.tenancy import mfa_satisfied
 from audits.selectors import organizations_auditing
 from certifications.models import Certification, Cycle
 from certifications.rules.engine import course_key, evidence_retained_until, version_in_force
@@ -31,7 +32,7 @@ def evidence_visible_to(*, user, evidence: Evidence) -> bool:
     if user.pk == owner_id:
         return True
     with scopes_disabled():
-        staff_orgs = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+        staff_orgs = {m.organization_id for m in Membership.objects.filter(user=user) if mfa_satisfied(user, m)}
         if not staff_orgs:
             return False
         if Petition.objects.filter(activity_id=evidence.activity_id, organization_id__in=staff_orgs).exists():

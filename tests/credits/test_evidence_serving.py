@@ -65,6 +65,16 @@ def test_staff_of_another_organization_get_404(client, reviewer_b, org_a, activi
     assert client.get(reverse("evidence_file", args=[pdf_evidence.pk])).status_code == 404
 
 
+def test_an_admin_without_two_factor_does_not_get_the_file(client, org_a, admin_a, activity, pdf_evidence):
+    from allauth.mfa.models import Authenticator
+
+    Petition.objects.create(organization=org_a, activity=activity, hours=Decimal("4"), description="x")
+    client.force_login(admin_a)
+    assert client.get(reverse("evidence_file", args=[pdf_evidence.pk])).status_code == 200
+    Authenticator.objects.filter(user=admin_a).delete()  # two-factor off: no staff rights anywhere
+    assert client.get(reverse("evidence_file", args=[pdf_evidence.pk])).status_code == 404
+
+
 def test_a_missing_id_is_404(client, trainer):
     client.force_login(trainer)
     assert client.get(reverse("evidence_file", args=[999999])).status_code == 404
