@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Membership
+from accounts.services import log_action
 from accounts.tenancy import staff_view
 from cectracker.forms import add_service_errors
 
@@ -92,6 +93,15 @@ def org_audit_packet_download(request, pk):
     packet = get_object_or_404(AuditPacket, pk=pk, state=AuditPacket.DONE)
     if not packet.file:
         raise Http404
+    # Reading a person's documents is a staff action like any other: who, when, which packet.
+    log_action(
+        actor=request.user,
+        action="audit_packet.downloaded",
+        obj=packet,
+        organization=request.organization,
+        subject_user=packet.audit.user,
+        data={"audit": packet.audit_id},
+    )
     response = FileResponse(packet.file.open("rb"), as_attachment=True, filename=f"audit-{packet.audit_id}-packet.pdf")
     response["Content-Type"] = "application/pdf"
     response["X-Content-Type-Options"] = "nosniff"

@@ -40,6 +40,8 @@ def test_one_click_queues_the_task_on_commit_and_the_page_offers_the_file(
     assert b"Download PDF" in status.content and b"every 2s" not in status.content
     download = client.get(reverse("org_audit_packet_download", args=["acsm", packet.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    logged = ActionLog.objects.get(action="audit_packet.downloaded")
+    assert logged.object_id == str(packet.pk) and logged.subject_user == packet.audit.user
     pdf = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     # cover (1+ pages) + 2 image pages + PDFs of 1+2 pages (seed: 1 + i % 3 pages for i = 2, 3 → 3 and 1)
     assert len(pdf.pages) == packet.pages >= 1 + 2 + 3 + 1
