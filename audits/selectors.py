@@ -78,3 +78,13 @@ def audit_for_person(*, user, pk: int) -> Audit:
     """The person's own audit (another person's is DoesNotExist, shown as 404)."""
     with scopes_disabled():
         return Audit.objects.select_related("organization", "cycle__certification__credential").get(pk=pk, user=user)
+
+
+def audits_of(*, certification) -> list:
+    """The audits of a person's certification, newest first (the person sees them on its page)."""
+    from django_scopes import scopes_disabled
+
+    from .models import Audit
+
+    with scopes_disabled():
+        return list(Audit.objects.filter(cycle__certification=certification).select_related("cycle", "organization"))

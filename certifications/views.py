@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audits.selectors import audits_of
 from cectracker.forms import add_service_errors
 
 from .forecast import percent
@@ -86,6 +87,7 @@ def certification_detail(request, pk: int):
             "percent": percent(earned=current.result.earned, required=current.result.required) if current else 0,
             "days_left": (current.result.cycle.end - today).days + 1 if current else None,
             "today": today,
+            "audits": audits_of(certification=certification),
         },
     )
 

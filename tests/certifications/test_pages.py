@@ -210,3 +210,16 @@ def test_a_certification_an_organization_still_holds_records_about_is_not_remove
     assert "can&#x27;t be removed: ACSM holds records about it" in response.content.decode()
     assert Certification.objects.filter(pk=acsm.pk).exists()
     assert not ActionLog.objects.filter(action="certification.removed").exists()
+
+
+def test_the_certification_page_shows_its_audit(client, trainer):
+    from bench.audit_packet import seed_audit
+    from certifications.defaults import load_defaults
+    from certifications.models import Credential
+
+    load_defaults()
+    audit = seed_audit(user=trainer, credential=Credential.objects.get(code="ACSM-CPT"), images=1, pdfs=0)
+    client.force_login(trainer)
+    page = client.get(reverse("certification_detail", args=[audit.cycle.certification_id])).content.decode()
+    assert "ACSM audit of the cycle" in page and "waiting for documents" in page
+    assert reverse("audit_detail", args=[audit.pk]) in page and f"{audit.due_on:%Y-%m-%d}" in page
