@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
+from django.test import Client
 
 from accounts.models import ActionLog
 from certifications.models import Credential
@@ -175,7 +176,12 @@ def test_void_stops_the_engine_counting_and_keeps_both_in_the_log(api_a, course_
     assert r.status_code == 200, r.json()
     assert r.json()["voided_at"] is not None
     activity = Activity.objects.get(pk=receipt["activity_id"])
-    assert activity.voided_at is not None  # the trainer's activity shows it
+    assert activity.voided_at is not None
+    # The trainer's pages say so.
+    page = Client()
+    page.force_login(trainer)
+    assert "no longer counts toward any certification" in page.get(f"/activities/{activity.pk}/").content.decode()
+    assert "Voided by the provider" in page.get("/activities/").content.decode()
     [progress] = user_progress(user=trainer, as_of=dt.date(2025, 7, 1))
     assert progress.result.earned == Decimal("0.00")
     actions = set(ActionLog.objects.filter(subject_user=trainer).values_list("action", flat=True))
