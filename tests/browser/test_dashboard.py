@@ -57,6 +57,7 @@ def test_adding_a_certification_narrows_the_credentials_to_the_organization(page
     assert "Add your first certification" in page.inner_text("main")
 
     page.click("text=Add your first certification")
+    page.wait_for_url("**/certifications/add/")  # count() below does not wait for the navigation
     assert page.locator("#id_credential option", has_text="ACSM-CPT").count() == 1
     page.select_option("#id_organization", label="ACE (American Council on Exercise)")
     page.wait_for_function("!document.querySelector('#id_credential').innerHTML.includes('ACSM')")  # htmx swap

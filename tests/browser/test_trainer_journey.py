@@ -60,6 +60,7 @@ def test_sign_up_add_certifications_log_a_course_and_both_bars_move(page, live_s
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[0].body).group(0)
     page.goto(link.replace(re.match(r"https?://[^/]+", link).group(0), live_server.url))
     page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/confirm-email/" not in url)  # confirmed: on to the next page
     if "/accounts/login/" in page.url:
         page.fill("input[name=login]", "jordan@example.com")
         page.fill("input[name=password]", "squat-deadlift-2026")
