@@ -65,6 +65,7 @@ def test_sign_up_add_certifications_log_a_course_and_both_bars_move(page, live_s
         page.fill("input[name=login]", "jordan@example.com")
         page.fill("input[name=password]", "squat-deadlift-2026")
         page.click("main form button[type=submit]")
+        page.wait_for_url("**/dashboard/")
     page.goto("/dashboard/")
     assert "Add your first certification" in page.inner_text("main")
 
