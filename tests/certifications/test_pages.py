@@ -223,3 +223,22 @@ def test_the_certification_page_shows_its_audit(client, trainer):
     page = client.get(reverse("certification_detail", args=[audit.cycle.certification_id])).content.decode()
     assert "ACSM audit of the cycle" in page and "waiting for documents" in page
     assert reverse("audit_detail", args=[audit.pk]) in page and f"{audit.due_on:%Y-%m-%d}" in page
+
+
+@pytest.mark.parametrize(
+    "code, ended_months_ago, says",
+    [
+        ("ACSM-CPT", 8, "The certification has lapsed: reinstatement goes through ACSM."),
+        ("ACE-CPT", 2, "renewing it now goes through ACE"),
+    ],
+)
+def test_renew_page_of_a_lapsed_or_expired_certification_promises_no_renewal(
+    client_t, shipped, trainer, today, code, ended_months_ago, says
+):
+    years = 3 if code.startswith("ACSM") else 2
+    certification = certify(trainer, code, start=add_months(years_ago(today, years), -ended_months_ago))
+    page = client_t.get(reverse("certification_renew", args=[certification.pk])).content.decode()
+    assert says in page and "can't be renewed here" in page
+    # Only the organization can act: the page must not describe a renewal that will never happen here.
+    assert "is recorded as renewed" not in page and "Your next cycle runs" not in page
+    assert "Submit renewal" not in page
