@@ -123,8 +123,8 @@ def _clean_approved_course(clean: dict[str, Any], errors: dict[str, list[str]]) 
         if clean["amount"] is None:
             clean["amount"] = lookup.course.amount
     if clean["amount"] is None:
-        where = f"{lookup.number} is not in {organization.short_name}'s catalog: " if lookup.number else ""
-        errors.setdefault("amount", []).append(f"{where}enter the CECs shown on your certificate.")
+        where = f"{lookup.number} is not in {organization.short_name}'s catalog: enter" if lookup.number else "Enter"
+        errors.setdefault("amount", []).append(f"{where} the CECs shown on your certificate.")
 
 
 def _has_course_format(organization: Organization, on: date | None) -> bool:

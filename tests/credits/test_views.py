@@ -230,3 +230,23 @@ def test_a_provider_reported_activity_is_not_editable_on_the_page(client_t, trai
     response = client_t.get(reverse("activity_edit", args=[reported.pk]), follow=True)
     assert "ask the provider to correct it" in response.content.decode()
     assert f'href="{reverse("activity_edit", args=[reported.pk])}"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        ({"kind": "teaching", "amount": "123456789"}, "CECs must be less than 1,000,000."),
+        ({"kind": "approved_course", "awarding_org": "XYZ"}, "Choose one of the listed organizations."),
+        (
+            {"kind": "college_course", "title": "Kinesiology", "credit_hours": "3", "grade": "B", "term": "year"},
+            "Choose semester or quarter.",
+        ),
+        # An organization without a course-number format and a course without a number: a sentence, capitalized.
+        ({"kind": "approved_course", "awarding_org": "ACSM", "course_number": ""}, "Enter the CECs shown on"),
+    ],
+)
+def test_form_errors_are_plain_sentences_not_djangos_defaults(client_t, trainer, ace, data, says):
+    html = unescape(client_t.post(reverse("activity_add"), {"completed_on": "05/01/2025", **data}).content.decode())
+    assert says in html
+    assert "Ensure that" not in html and "Select a valid choice" not in html
+    assert not Activity.objects.exists()
