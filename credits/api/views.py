@@ -44,6 +44,12 @@ class TrainerApi(APIView):
         return selectors.activity_get(user=self.request.user, pk=pk)
 
 
+class Page(LimitOffsetPagination):
+    """Limit/offset pages of at most 200: a huge `limit` would overflow the database's integers (a 500)."""
+
+    max_limit = 200
+
+
 def _with_evidence(queryset):
     return queryset.prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
 
@@ -69,7 +75,7 @@ class ActivityListApi(TrainerApi):
                 date_to=data.get("completed_to"),
             )
         )
-        paginator = LimitOffsetPagination()
+        paginator = Page()
         page = paginator.paginate_queryset(activities, request, view=self)
         context = {"applications": selectors.activity_applications(user=request.user)}
         return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True, context=context).data)
@@ -176,7 +182,7 @@ class EvidenceDetailApi(TrainerApi):
 class PetitionListApi(TrainerApi):
     @extend_schema(operation_id="petitions_list", parameters=PAGE_PARAMETERS, responses={200: PetitionPageSerializer})
     def get(self, request):
-        paginator = LimitOffsetPagination()
+        paginator = Page()
         page = paginator.paginate_queryset(selectors.petition_list(user=request.user), request, view=self)
         return paginator.get_paginated_response(PetitionOutputSerializer(page, many=True).data)
 

@@ -212,3 +212,21 @@ def test_evidence_delete_respects_retention_and_ownership(api, trainer, ace_cert
     assert other.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 404
     assert api.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 204
     assert list(Evidence.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/activities/", "/api/v1/petitions/"])
+def test_a_huge_page_limit_is_capped_not_a_500(api, activity, url):
+    for query in ("?limit=100000000000000000000", "?limit=100000000000000000000&offset=100000000000000000000"):
+        response = api.get(url + query)
+        assert response.status_code == 200, query
+    assert len(api.get(url + "?limit=100000000000000000000").json()["results"]) <= 200
+
+
+@pytest.mark.parametrize("value", ["ZZZ", {"code": "ACSM-EP"}, 5])
+def test_an_unknown_new_credential_is_explained_in_words(api, shipped, value):
+    payload = {"kind": "new_certification", "completed_on": "2025-05-01", "new_credential": value}
+    response = api.post("/api/v1/activities/", payload, format="json")
+    assert response.status_code == 400
+    message = response.json()["new_credential"][0]
+    assert "credential code" in message and "Object with" not in message
+    assert not Activity.objects.exists()
