@@ -19,7 +19,7 @@ from certifications.models import Certification, Credential
 
 from .kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
 from .models import Activity, Evidence, Petition
-from .selectors import MALFORMED, course_lookup, evidence_retention, retention_summary
+from .selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
 from .uploads import check_evidence_file
 
 MAX_EVIDENCE_PER_ACTIVITY = 20
@@ -299,6 +299,12 @@ def petition_submit(
             errors["organization"] = [f"{organization.short_name} already approved this course: no petition needed."]
         elif Petition.objects.filter(activity=activity, organization=organization).exists():
             errors["organization"] = [f"This activity already has a petition to {organization.short_name}."]
+        elif organization not in petition_organizations(user=activity.user, activity=activity):
+            # It would hold back credit the organization already gives, or can't help (a kind it never credits).
+            errors["organization"] = [
+                f"{organization.short_name} does not take petitions for this activity: its rules already decide "
+                "what it counts (see the activity's page)."
+            ]
         if not activity.evidence.exists():
             errors["evidence"] = ["Attach the certificate or course outline to the activity first."]
         if errors:

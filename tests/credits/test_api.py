@@ -230,3 +230,22 @@ def test_an_unknown_new_credential_is_explained_in_words(api, shipped, value):
     message = response.json()["new_credential"][0]
     assert "credential code" in message and "Object with" not in message
     assert not Activity.objects.exists()
+
+
+def test_no_petition_to_an_organization_that_already_credits_the_activity(api, trainer, course, ace_cert, acsm_cert):
+    # ACSM honors an ACE-approved course (0.7 -> 7.0): a pending petition to ACSM would hold that credit back.
+    response = api.post(
+        "/api/v1/activities/",
+        {"kind": "approved_course", "awarding_org": "ACE", "course_number": "CA23456", "completed_on": "2025-05-01"},
+        format="json",
+    )
+    activity = Activity.objects.get(pk=response.json()["id"])
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    url = f"/api/v1/activities/{activity.pk}/petitions/"
+    response = api.post(url, {"organization": "ACSM", "hours": "7", "description": "Kettlebells"}, format="json")
+    assert response.status_code == 400 and "does not take petitions" in response.json()["organization"][0]
+    assert not Petition.objects.exists()
+    applied = {
+        a["credential"]: a["applied"] for a in api.get(f"/api/v1/activities/{activity.pk}/").json()["applications"]
+    }
+    assert applied["ACSM-CPT"] == "7.00"

@@ -250,3 +250,20 @@ def test_form_errors_are_plain_sentences_not_djangos_defaults(client_t, trainer,
     assert says in html
     assert "Ensure that" not in html and "Select a valid choice" not in html
     assert not Activity.objects.exists()
+
+
+def test_a_forged_petition_to_an_organization_that_credits_the_activity_is_refused(
+    client_t, trainer, shipped, acsm, acsm_cert
+):
+    # ACSM counts another organization's course 1 per hour: nothing to petition, and the page offers nothing.
+    activity = ActivityFactory(
+        user=trainer, kind="other_org_course", awarding_org="FMS", amount=None, hours=Decimal("8"),
+        completed_on=dt.date(2025, 3, 1),
+    )  # fmt: skip
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert reverse("petition_create", args=[activity.pk]) not in page
+    client_t.post(
+        reverse("petition_create", args=[activity.pk]), {"organization": acsm.pk, "hours": "8", "description": "FMS"}
+    )
+    assert not Petition.objects.exists()
