@@ -242,3 +242,22 @@ def test_renew_page_of_a_lapsed_or_expired_certification_promises_no_renewal(
     # Only the organization can act: the page must not describe a renewal that will never happen here.
     assert "is recorded as renewed" not in page and "Your next cycle runs" not in page
     assert "Submit renewal" not in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("certified_on", "01/01/0001"), ("certified_on", "12/31/1949"), ("cpr_aed_valid_until", "12/31/9999")],
+)
+def test_the_add_form_refuses_dates_nobody_means_like_the_api(client_t, shipped, trainer, field, value):
+    response = client_t.post(reverse("certification_add"), add_data(shipped, **{field: value}))
+    assert response.status_code == 200
+    assert "Enter a date between 01/01/1950 and 12/31/2100." in response.content.decode()
+    assert not Certification.objects.exists()
+
+
+def test_the_edit_form_refuses_a_cpr_aed_date_nobody_means(client_t, shipped, trainer):
+    acsm = certify(trainer, "ACSM-CPT", start=dt.date(2024, 3, 15), cpr=dt.date(2026, 1, 1))
+    response = client_t.post(reverse("certification_edit", args=[acsm.pk]), {"cpr_aed_valid_until": "12/31/9999"})
+    assert response.status_code == 200 and "Enter a date between" in response.content.decode()
+    acsm.refresh_from_db()
+    assert acsm.cpr_aed_valid_until == dt.date(2026, 1, 1)
