@@ -8,9 +8,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import Organization
+from certifications.api.views import TrainerApiView
 
 from .. import selectors, services
 from ..models import Evidence
@@ -35,7 +35,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-class TrainerApi(APIView):
+class TrainerApi(TrainerApiView):
     """Authentication from the project defaults; only signed-in people, each seeing only their own data."""
 
     permission_classes = [IsAuthenticated]

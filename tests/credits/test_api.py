@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ActionLog
@@ -249,3 +250,14 @@ def test_no_petition_to_an_organization_that_already_credits_the_activity(api, t
         a["credential"]: a["applied"] for a in api.get(f"/api/v1/activities/{activity.pk}/").json()["applications"]
     }
     assert applied["ACSM-CPT"] == "7.00"
+
+
+def test_the_api_uses_the_persons_time_zone_for_today(api, trainer, monkeypatch):
+    # Noon UTC on March 10 is already March 11 in Kiritimati (UTC+14): an activity done "today" there is not future.
+    trainer.time_zone = "Pacific/Kiritimati"
+    trainer.save(update_fields=["time_zone"])
+    noon_utc = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: noon_utc)
+    response = api.post("/api/v1/activities/", {"kind": "cpr", "completed_on": "2026-03-11"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert timezone.get_current_timezone_name() == "UTC"  # nothing left behind in the thread
