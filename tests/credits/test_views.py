@@ -267,3 +267,18 @@ def test_a_forged_petition_to_an_organization_that_credits_the_activity_is_refus
         reverse("petition_create", args=[activity.pk]), {"organization": acsm.pk, "hours": "8", "description": "FMS"}
     )
     assert not Petition.objects.exists()
+
+
+def test_no_keep_this_evidence_warning_without_evidence(client_t, trainer, ace_cert):
+    activity = ActivityFactory(
+        user=trainer,
+        kind="approved_course",
+        awarding_org="ACE",
+        course_number="CA11111",
+        completed_on=dt.date(2025, 5, 1),
+    )
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "No certificate attached yet." in page and "Keep this evidence" not in page
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Keep this evidence until" in page  # ACE: 4 years after completion
