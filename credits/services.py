@@ -167,6 +167,7 @@ def activity_update(*, actor: User, activity: Activity, **values: Any) -> Activi
     with scopes_disabled():
         before = _snapshot(activity)
         clean = _clean(values=merged)
+        _refuse_changes_after_a_decision(activity=activity, clean=clean)
         for name, value in clean.items():
             setattr(activity, name, value)
         activity.save()
@@ -180,6 +181,21 @@ def activity_update(*, actor: User, activity: Activity, **values: Any) -> Activi
                 data={"before": before, "after": after},
             )
     return activity
+
+
+def _refuse_changes_after_a_decision(*, activity: Activity, clean: dict[str, Any]) -> None:
+    """An organization decided a petition on what the activity said: only its title and notes may change now."""
+    decided = list(
+        Petition.objects.filter(activity=activity).exclude(status=Petition.PENDING).select_related("organization")
+    )
+    if not decided:
+        return
+    fixed = [name for name in clean if name not in ("title", "notes")]
+    changed = [name for name in fixed if getattr(activity, name) != clean[name]]
+    if changed:
+        names = ", ".join(p.organization.short_name for p in decided)
+        message = f"{names} decided a petition on this activity as it was: only its title and notes can change."
+        raise ValidationError({changed[0]: [message]})
 
 
 @transaction.atomic

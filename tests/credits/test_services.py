@@ -218,3 +218,18 @@ def test_new_certification_records_the_credential(trainer, acsm_cert):
     )
     assert activity.new_credential == ep
     assert ActionLog.objects.get(action="activity.created").data["after"]["new_credential"] == "ACSM-EP"
+
+
+def test_after_a_decision_only_the_title_and_notes_of_the_activity_can_change(trainer, activity, ace, ace_cert):
+    Petition.objects.create(
+        organization=ace, activity=activity, hours=Decimal("4"), description="x", status="approved", amount="0.4"
+    )
+    errors = errors_of(activity_update, actor=trainer, activity=activity, completed_on=dt.date(2025, 6, 1))
+    assert "ACE decided a petition" in errors["completed_on"][0]
+    errors = errors_of(activity_update, actor=trainer, activity=activity, hours=Decimal("40"))
+    assert "only its title and notes can change" in errors["hours"][0]
+    activity.refresh_from_db()
+    assert (activity.completed_on, activity.hours) == (dt.date(2025, 3, 1), Decimal("4"))
+    activity_update(actor=trainer, activity=activity, title="Swing school, level 1", notes="Certificate #12")
+    activity.refresh_from_db()
+    assert activity.title == "Swing school, level 1"
