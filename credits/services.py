@@ -277,6 +277,16 @@ def evidence_delete(*, actor: User, evidence: Evidence, today: date | None = Non
     holds = evidence_retention(activity=activity, today=today)
     if holds:
         raise ValidationError({"file": ["This file must be kept. " + retention_summary(holds)]})
+    with scopes_disabled():
+        pending = [
+            p.organization.short_name
+            for p in Petition.objects.filter(activity=activity, status=Petition.PENDING).select_related("organization")
+        ]
+    if pending and not activity.evidence.exclude(pk=evidence.pk).exists():
+        # The petition was filed on this evidence: the reviewers read it to decide.
+        raise ValidationError(
+            {"file": [f"{', '.join(pending)} is reviewing your petition on this file: keep it until it is decided."]}
+        )
     before = {"activity": activity.pk, "name": evidence.original_name, "sha256": evidence.sha256}
     _delete_file_on_commit(evidence.file.name)
     log_action(
