@@ -45,7 +45,8 @@ def calendar_events(*, user: User) -> list[AllDayEvent]:
     events = []
     for certification in certifications_of(user=user):
         code = certification.credential.code
-        cycle = latest.get(certification.pk)
+        # An emeritus certification needs no renewal (RULES §5): no cycle deadlines to remind of.
+        cycle = latest.get(certification.pk) if certification.emeritus_on is None else None
         if cycle is not None:
             events.append(
                 AllDayEvent(
