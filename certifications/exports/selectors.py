@@ -83,6 +83,8 @@ def transcript_context(*, cycle, as_of: date | None = None) -> dict:
     """What the transcript of one cycle shows: the person, the credential, the cycle's figures and each activity."""
     from django.utils import timezone
 
+    from credits.kinds import short_label
+
     progress, lines = cycle_statement(cycle=cycle, as_of=as_of)
     certification = progress.certification
     return {
@@ -93,6 +95,7 @@ def transcript_context(*, cycle, as_of: date | None = None) -> dict:
         "cycle": cycle,
         "result": progress.result,
         "lines": lines,
+        "rows": [(line, short_label(line.activity.kind)) for line in lines],  # with the kind in the pages' words
         "status_label": STATUS_LABELS.get(progress.result.status, progress.result.status),
         "generated_on": as_of or timezone.localdate(),
     }
