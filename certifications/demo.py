@@ -50,8 +50,8 @@ def load_back_office_demo(*, trainer, renewer, organizations) -> None:
         activity = activity_create(
             actor=trainer,
             user=trainer,
-            kind="other_org_course",
-            awarding_org="FMS",
+            # A certificate of attendance only: ACSM does not approve it (RULES §5), so a petition can help.
+            kind="attendance_only",
             title=title,
             hours=Decimal("8"),
             completed_on=_months_ago(today, 2),

@@ -96,9 +96,11 @@ def activity_input(activity, *, organization: Organization, petition=None) -> Ac
 
 def _evaluate(*, certification, cycle, activities, petitions, versions, previous_until, as_of) -> CycleResult:
     organization = certification.credential.organization
+    until = _renewed_until(cycle)
     inputs = [
         activity_input(a, organization=organization, petition=petitions.get((a.pk, organization.pk)))
         for a in activities
+        if until is None or a.completed_on <= until  # later ones belong to the next cycle (RULES §3)
     ]
     return evaluate(
         credential=credential_info(certification.credential),
@@ -214,11 +216,17 @@ def _previous_until(cycles: list[Cycle]) -> date | None:
     if len(cycles) < 2:
         return None
     previous = cycles[-2]
+    return _renewed_until(previous) or previous.grace_until or previous.end
+
+
+def _renewed_until(cycle: Cycle) -> date | None:
+    """For a renewed cycle, the last day it collects credits (its end, or the renewal day in grace); None if
+    not renewed. What comes later counts toward the next cycle only, never toward both."""
     try:
-        renewed_on = timezone.localdate(previous.renewal.submitted_at)
+        renewed_on = timezone.localdate(cycle.renewal.submitted_at)
     except ObjectDoesNotExist:
-        return previous.grace_until or previous.end
-    return max(previous.end, min(renewed_on, previous.grace_until or previous.end))
+        return None
+    return max(cycle.end, min(renewed_on, cycle.grace_until or cycle.end))
 
 
 def cycle_progress(*, cycle: Cycle, as_of: date | None = None) -> Progress:

@@ -15,6 +15,18 @@ from .models import Certification, Credential, Cycle, Renewal
 from .rules.engine import cycle_for, version_in_force
 from .selectors import rule_versions
 
+# Dates a person can record (certified, cycle start, CPR/AED expiry): anything else is a typing mistake.
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _date_range_errors(**values: date | None) -> dict[str, str]:
+    return {
+        name: f"Enter a date between {EARLIEST_DATE:%m/%d/%Y} and {LATEST_DATE:%m/%d/%Y}."
+        for name, value in values.items()
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE
+    }
+
 
 def cycle_create(*, certification: Certification, start: date) -> Cycle:
     """Create the cycle starting on `start`, with its end and grace end from the rules in force then."""
@@ -54,6 +66,10 @@ def certification_add(
         errors["cycle_start"] = (
             f"Your current cycle can't start before you were first certified ({certified_on}). Check both dates."
         )
+    ranges = _date_range_errors(
+        certified_on=certified_on, cycle_start=cycle_start, cpr_aed_valid_until=cpr_aed_valid_until
+    )
+    errors = {**ranges, **errors}  # the more precise message (future, before certified) wins
     with scopes_disabled():
         if not credential.is_active:
             errors["credential"] = f"{credential.code} can no longer be added: {credential.organization} retired it."
@@ -97,6 +113,9 @@ def certification_update(
     *, actor: User, certification: Certification, number: str, cpr_aed_valid_until: date | None
 ) -> Certification:
     """Change the certification number and the CPR/AED expiry, logging the values before and after."""
+    errors = _date_range_errors(cpr_aed_valid_until=cpr_aed_valid_until)
+    if errors:
+        raise ValidationError(errors)
     with scopes_disabled():
         certification = Certification.objects.select_for_update().get(pk=certification.pk)
         before = {"number": certification.number, "cpr_aed_valid_until": _iso(certification.cpr_aed_valid_until)}

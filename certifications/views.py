@@ -98,14 +98,18 @@ def certification_edit(request, pk: int):
     initial = {"number": certification.number, "cpr_aed_valid_until": certification.cpr_aed_valid_until}
     form = CertificationEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        certification_update(
-            actor=request.user,
-            certification=certification,
-            number=form.cleaned_data["number"],
-            cpr_aed_valid_until=form.cleaned_data["cpr_aed_valid_until"],
-        )
-        messages.success(request, "Changes saved.")
-        return redirect("certification_detail", pk=certification.pk)
+        try:
+            certification_update(
+                actor=request.user,
+                certification=certification,
+                number=form.cleaned_data["number"],
+                cpr_aed_valid_until=form.cleaned_data["cpr_aed_valid_until"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("certification_detail", pk=certification.pk)
     return render(request, "certifications/certification_edit.html", {"certification": certification, "form": form})
 
 

@@ -36,6 +36,8 @@ def _decimal(label, help_text=""):
             "invalid": f"{label}: enter a number, like 1.5.",
             "min_value": f"{label} must be zero or more.",
             "max_decimal_places": f"{label}: at most 2 decimal places.",
+            "max_digits": f"{label} must be less than 1,000,000.",
+            "max_whole_digits": f"{label} must be less than 1,000,000.",
         },
     )  # fmt: skip
 
@@ -68,7 +70,10 @@ class ActivityForm(forms.Form):
         if name == "awarding_org" and kind == "approved_course":
             orgs = [(o.short_name, o.short_name) for o in Organization.objects.order_by("short_name")]
             return forms.ChoiceField(
-                label="Approved by", choices=[("", "Choose…"), *orgs], help_text="The organization that approved it."
+                label="Approved by",
+                choices=[("", "Choose…"), *orgs],
+                help_text="The organization that approved it.",
+                error_messages={"invalid_choice": "Choose one of the listed organizations."},
             )
         if name == "awarding_org":
             return forms.CharField(
@@ -97,7 +102,9 @@ class ActivityForm(forms.Form):
             return _decimal(FIELD_LABELS[name], help_text)
         if name == "term":
             return forms.ChoiceField(
-                label="Term", choices=[("", "Choose…"), ("semester", "Semester"), ("quarter", "Quarter")]
+                label="Term",
+                choices=[("", "Choose…"), ("semester", "Semester"), ("quarter", "Quarter")],
+                error_messages={"invalid_choice": "Choose semester or quarter."},
             )
         if name == "grade":
             return forms.CharField(label="Grade", max_length=5, help_text=help_text)

@@ -310,13 +310,17 @@ def petition_list(*, user: User) -> QuerySet[Petition]:
         return Petition.objects.filter(activity__user=user).select_related("organization", "activity")
 
 
-def petition_organizations(*, user: User, activity: Activity) -> list[Organization]:
-    """Organizations the person could petition for this activity: those of their certifications
-    that do not approve it already (its own approved course) and have no petition on it yet."""
+def petition_organizations(*, user: User, activity: Activity, applications=None) -> list[Organization]:
+    """Organizations the person could petition for this activity: those of their certifications whose rules
+    do not approve it (`not_approved`, where a petition may help) and that have no petition on it yet.
+
+    A petition to an organization that already credits the activity would only hold its credit back while
+    pending. Pass `applications` (this activity's, from `activity_applications`) when already computed."""
+    if applications is None:
+        applications = activity_applications(user=user).get(activity.pk, [])
+    refusing = {a.certification.credential.organization_id for a in applications if a.reason == "not_approved"}
     with scopes_disabled():
-        org_ids = set(
-            Certification.objects.filter(user=user).values_list("credential__organization_id", flat=True)
-        ) - set(Petition.objects.filter(activity=activity).values_list("organization_id", flat=True))
+        org_ids = refusing - set(Petition.objects.filter(activity=activity).values_list("organization_id", flat=True))
         orgs = list(Organization.objects.filter(pk__in=org_ids).order_by("short_name"))
     if activity.kind == "approved_course":
         orgs = [o for o in orgs if o.short_name.casefold() != (activity.awarding_org or "").strip().casefold()]

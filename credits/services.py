@@ -19,7 +19,7 @@ from certifications.models import Certification, Credential
 
 from .kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
 from .models import Activity, Evidence, Petition
-from .selectors import MALFORMED, course_lookup, evidence_retention, retention_summary
+from .selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
 from .uploads import check_evidence_file
 
 MAX_EVIDENCE_PER_ACTIVITY = 20
@@ -123,8 +123,8 @@ def _clean_approved_course(clean: dict[str, Any], errors: dict[str, list[str]]) 
         if clean["amount"] is None:
             clean["amount"] = lookup.course.amount
     if clean["amount"] is None:
-        where = f"{lookup.number} is not in {organization.short_name}'s catalog: " if lookup.number else ""
-        errors.setdefault("amount", []).append(f"{where}enter the CECs shown on your certificate.")
+        where = f"{lookup.number} is not in {organization.short_name}'s catalog: enter" if lookup.number else "Enter"
+        errors.setdefault("amount", []).append(f"{where} the CECs shown on your certificate.")
 
 
 def _has_course_format(organization: Organization, on: date | None) -> bool:
@@ -167,6 +167,7 @@ def activity_update(*, actor: User, activity: Activity, **values: Any) -> Activi
     with scopes_disabled():
         before = _snapshot(activity)
         clean = _clean(values=merged)
+        _refuse_changes_after_a_decision(activity=activity, clean=clean)
         for name, value in clean.items():
             setattr(activity, name, value)
         activity.save()
@@ -180,6 +181,21 @@ def activity_update(*, actor: User, activity: Activity, **values: Any) -> Activi
                 data={"before": before, "after": after},
             )
     return activity
+
+
+def _refuse_changes_after_a_decision(*, activity: Activity, clean: dict[str, Any]) -> None:
+    """An organization decided a petition on what the activity said: only its title and notes may change now."""
+    decided = list(
+        Petition.objects.filter(activity=activity).exclude(status=Petition.PENDING).select_related("organization")
+    )
+    if not decided:
+        return
+    fixed = [name for name in clean if name not in ("title", "notes")]
+    changed = [name for name in fixed if getattr(activity, name) != clean[name]]
+    if changed:
+        names = ", ".join(p.organization.short_name for p in decided)
+        message = f"{names} decided a petition on this activity as it was: only its title and notes can change."
+        raise ValidationError({changed[0]: [message]})
 
 
 @transaction.atomic
@@ -261,6 +277,16 @@ def evidence_delete(*, actor: User, evidence: Evidence, today: date | None = Non
     holds = evidence_retention(activity=activity, today=today)
     if holds:
         raise ValidationError({"file": ["This file must be kept. " + retention_summary(holds)]})
+    with scopes_disabled():
+        pending = [
+            p.organization.short_name
+            for p in Petition.objects.filter(activity=activity, status=Petition.PENDING).select_related("organization")
+        ]
+    if pending and not activity.evidence.exclude(pk=evidence.pk).exists():
+        # The petition was filed on this evidence: the reviewers read it to decide.
+        raise ValidationError(
+            {"file": [f"{', '.join(pending)} is reviewing your petition on this file: keep it until it is decided."]}
+        )
     before = {"activity": activity.pk, "name": evidence.original_name, "sha256": evidence.sha256}
     _delete_file_on_commit(evidence.file.name)
     log_action(
@@ -299,6 +325,12 @@ def petition_submit(
             errors["organization"] = [f"{organization.short_name} already approved this course: no petition needed."]
         elif Petition.objects.filter(activity=activity, organization=organization).exists():
             errors["organization"] = [f"This activity already has a petition to {organization.short_name}."]
+        elif organization not in petition_organizations(user=activity.user, activity=activity):
+            # It would hold back credit the organization already gives, or can't help (a kind it never credits).
+            errors["organization"] = [
+                f"{organization.short_name} does not take petitions for this activity: its rules already decide "
+                "what it counts (see the activity's page)."
+            ]
         if not activity.evidence.exists():
             errors["evidence"] = ["Attach the certificate or course outline to the activity first."]
         if errors:

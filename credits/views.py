@@ -104,10 +104,7 @@ def activity_detail(request, pk):
     petitions = list(selectors.petition_list(user=request.user).filter(activity=activity))
     holds = selectors.evidence_retention(activity=activity)
     # Offer a petition where it can help: organizations whose rules do not approve this activity.
-    refusing = {a.certification.credential.organization_id for a in applications if a.reason == "not_approved"}
-    organizations = [
-        o for o in selectors.petition_organizations(user=request.user, activity=activity) if o.pk in refusing
-    ]
+    organizations = selectors.petition_organizations(user=request.user, activity=activity, applications=applications)
     return render(
         request,
         "credits/activity_detail.html",

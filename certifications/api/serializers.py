@@ -1,8 +1,5 @@
 """Small input and output serializers of the trainer's certifications API."""
 
-from datetime import date
-
-from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework import serializers
 
@@ -11,13 +8,6 @@ from certifications.rules.engine import REASONS, STATUSES
 from certifications.selectors import rule_versions
 
 ISO = ["iso-8601"]  # the API takes ISO dates only (RULES §8); MM/DD/YYYY is for the browser forms
-EARLIEST = date(1950, 1, 1)
-LATEST = date(2100, 12, 31)
-
-
-def _in_range(value: date | None, field: str) -> None:
-    if value is not None and not EARLIEST <= value <= LATEST:
-        raise serializers.ValidationError({field: f"Enter a date between {EARLIEST} and {LATEST}."})
 
 
 class CertificationCreateInput(serializers.Serializer):
@@ -47,19 +37,6 @@ class CertificationCreateInput(serializers.Serializer):
             if Certification.objects.filter(user=self.context["user"], credential=credential).exists():
                 raise serializers.ValidationError(f"You already hold {credential.code}.")
         return credential
-
-    def validate(self, attrs):
-        today = timezone.localdate()
-        for field in ("certified_on", "cycle_start", "cpr_aed_valid_until"):
-            _in_range(attrs.get(field), field)
-        if attrs["certified_on"] > today:
-            raise serializers.ValidationError({"certified_on": "The certification date cannot be in the future."})
-        start = attrs.get("cycle_start")
-        if start is not None and start < attrs["certified_on"]:
-            raise serializers.ValidationError({"cycle_start": "A cycle cannot start before the certification date."})
-        if start is not None and start > today:
-            raise serializers.ValidationError({"cycle_start": "The current cycle cannot start in the future."})
-        return attrs
 
 
 class CycleOutput(serializers.Serializer):

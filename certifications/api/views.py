@@ -1,7 +1,10 @@
 """The trainer's certifications API: one view per operation, thin; figures come from the selectors."""
 
+import zoneinfo
+
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -79,7 +82,24 @@ CYCLE_DETAIL_EXAMPLE = {
 }
 
 
-class CertificationListCreateApi(APIView):
+class TrainerApiView(APIView):
+    """A trainer API view: once the token is authenticated, "today" and dates are in the person's zone.
+
+    The zone middleware runs before DRF authenticates a token, so without this every API "today" was UTC's."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        zone = getattr(request.user, "time_zone", None)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The body is serialized by now; leave no zone behind in this thread.
+        timezone.deactivate()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class CertificationListCreateApi(TrainerApiView):
     """Your certifications, each with its current cycle evaluated; add one."""
 
     @extend_schema(
@@ -157,7 +177,7 @@ class CertificationListCreateApi(APIView):
         return Response(CertificationOutput(certification_data(certification, progress)).data, status.HTTP_201_CREATED)
 
 
-class CertificationDetailApi(APIView):
+class CertificationDetailApi(TrainerApiView):
     @extend_schema(
         operation_id="certifications_retrieve",
         summary="One of your certifications with its current cycle's progress",
@@ -172,7 +192,7 @@ class CertificationDetailApi(APIView):
         return Response(CertificationOutput(certification_data(certification, progress)).data)
 
 
-class CertificationCyclesApi(APIView):
+class CertificationCyclesApi(TrainerApiView):
     @extend_schema(
         operation_id="certifications_cycles_list",
         summary="Every cycle of one of your certifications, newest first, each with its activities",
@@ -187,7 +207,7 @@ class CertificationCyclesApi(APIView):
         return Response(CycleDetailOutput(data, many=True).data)
 
 
-class CycleDetailApi(APIView):
+class CycleDetailApi(TrainerApiView):
     @extend_schema(
         operation_id="cycles_retrieve",
         summary="One of your cycles: required, earned, remaining, status, and what each activity applied and why",

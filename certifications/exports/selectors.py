@@ -45,7 +45,8 @@ def calendar_events(*, user: User) -> list[AllDayEvent]:
     events = []
     for certification in certifications_of(user=user):
         code = certification.credential.code
-        cycle = latest.get(certification.pk)
+        # An emeritus certification needs no renewal (RULES §5): no cycle deadlines to remind of.
+        cycle = latest.get(certification.pk) if certification.emeritus_on is None else None
         if cycle is not None:
             events.append(
                 AllDayEvent(
@@ -82,6 +83,8 @@ def transcript_context(*, cycle, as_of: date | None = None) -> dict:
     """What the transcript of one cycle shows: the person, the credential, the cycle's figures and each activity."""
     from django.utils import timezone
 
+    from credits.kinds import short_label
+
     progress, lines = cycle_statement(cycle=cycle, as_of=as_of)
     certification = progress.certification
     return {
@@ -92,6 +95,7 @@ def transcript_context(*, cycle, as_of: date | None = None) -> dict:
         "cycle": cycle,
         "result": progress.result,
         "lines": lines,
+        "rows": [(line, short_label(line.activity.kind)) for line in lines],  # with the kind in the pages' words
         "status_label": STATUS_LABELS.get(progress.result.status, progress.result.status),
         "generated_on": as_of or timezone.localdate(),
     }

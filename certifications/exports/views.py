@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certifications.selectors import certifications_of, cycles_of
+from credits.kinds import short_label
 from credits.models import Activity
 from credits.selectors import activity_applications
 
@@ -53,7 +54,7 @@ def activities_csv(request):
         for activity in activities.iterator():
             row = [
                 activity.completed_on.isoformat(),
-                activity.get_kind_display(),
+                short_label(activity.kind),
                 activity.title,
                 activity.course_number,
                 activity.amount if activity.amount is not None else "",

@@ -23,6 +23,11 @@ def _decimal(**kwargs):
 class CredentialCodeField(serializers.SlugRelatedField):
     """A credential by its code (e.g. ACSM-EP), case-insensitive."""
 
+    default_error_messages = {
+        "does_not_exist": "No credential has this code; give a credential code such as ACSM-EP.",
+        "invalid": "Give a credential code, such as ACSM-EP.",
+    }
+
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", **kwargs)
 
@@ -31,7 +36,9 @@ class CredentialCodeField(serializers.SlugRelatedField):
             return Credential.objects.all()
 
     def to_internal_value(self, data):
-        return super().to_internal_value(str(data).strip().upper())
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data.strip().upper())
 
 
 class ActivityInputSerializer(serializers.Serializer):

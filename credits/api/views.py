@@ -8,9 +8,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import Organization
+from certifications.api.views import TrainerApiView
 
 from .. import selectors, services
 from ..models import Evidence
@@ -35,13 +35,19 @@ PAGE_PARAMETERS = [
 ]
 
 
-class TrainerApi(APIView):
+class TrainerApi(TrainerApiView):
     """Authentication from the project defaults; only signed-in people, each seeing only their own data."""
 
     permission_classes = [IsAuthenticated]
 
     def activity(self, pk):
         return selectors.activity_get(user=self.request.user, pk=pk)
+
+
+class Page(LimitOffsetPagination):
+    """Limit/offset pages of at most 200: a huge `limit` would overflow the database's integers (a 500)."""
+
+    max_limit = 200
 
 
 def _with_evidence(queryset):
@@ -69,7 +75,7 @@ class ActivityListApi(TrainerApi):
                 date_to=data.get("completed_to"),
             )
         )
-        paginator = LimitOffsetPagination()
+        paginator = Page()
         page = paginator.paginate_queryset(activities, request, view=self)
         context = {"applications": selectors.activity_applications(user=request.user)}
         return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True, context=context).data)
@@ -176,7 +182,7 @@ class EvidenceDetailApi(TrainerApi):
 class PetitionListApi(TrainerApi):
     @extend_schema(operation_id="petitions_list", parameters=PAGE_PARAMETERS, responses={200: PetitionPageSerializer})
     def get(self, request):
-        paginator = LimitOffsetPagination()
+        paginator = Page()
         page = paginator.paginate_queryset(selectors.petition_list(user=request.user), request, view=self)
         return paginator.get_paginated_response(PetitionOutputSerializer(page, many=True).data)
 

@@ -95,3 +95,16 @@ def test_five_certifications_and_a_thousand_activities_in_at_most_12_queries(
         response = client_t.get(reverse("dashboard"))
     assert response.status_code == 200
     assert response.content.decode().count('<svg class="dash-chart"') == 5
+
+
+def test_an_emeritus_card_asks_for_no_credits(client, shipped, trainer, today):
+    from certifications.models import Cycle
+
+    acsm = certify(trainer, "ACSM-CPT", start=years_ago(today, 1))
+    acsm.emeritus_on, acsm.emeritus_code_suffix = today, "-E"
+    acsm.save(update_fields=["emeritus_on", "emeritus_code_suffix"])
+    Cycle.objects.filter(certification=acsm).update(recorded_status=Cycle.EMERITUS)
+    client.force_login(trainer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "ACSM-CPT-E" in page and "needs no renewal" in page
+    assert "Still missing" not in page and "gets you to" not in page and "days left" not in page

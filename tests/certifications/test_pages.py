@@ -223,3 +223,41 @@ def test_the_certification_page_shows_its_audit(client, trainer):
     page = client.get(reverse("certification_detail", args=[audit.cycle.certification_id])).content.decode()
     assert "ACSM audit of the cycle" in page and "waiting for documents" in page
     assert reverse("audit_detail", args=[audit.pk]) in page and f"{audit.due_on:%Y-%m-%d}" in page
+
+
+@pytest.mark.parametrize(
+    "code, ended_months_ago, says",
+    [
+        ("ACSM-CPT", 8, "The certification has lapsed: reinstatement goes through ACSM."),
+        ("ACE-CPT", 2, "renewing it now goes through ACE"),
+    ],
+)
+def test_renew_page_of_a_lapsed_or_expired_certification_promises_no_renewal(
+    client_t, shipped, trainer, today, code, ended_months_ago, says
+):
+    years = 3 if code.startswith("ACSM") else 2
+    certification = certify(trainer, code, start=add_months(years_ago(today, years), -ended_months_ago))
+    page = client_t.get(reverse("certification_renew", args=[certification.pk])).content.decode()
+    assert says in page and "can't be renewed here" in page
+    # Only the organization can act: the page must not describe a renewal that will never happen here.
+    assert "is recorded as renewed" not in page and "Your next cycle runs" not in page
+    assert "Submit renewal" not in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("certified_on", "01/01/0001"), ("certified_on", "12/31/1949"), ("cpr_aed_valid_until", "12/31/9999")],
+)
+def test_the_add_form_refuses_dates_nobody_means_like_the_api(client_t, shipped, trainer, field, value):
+    response = client_t.post(reverse("certification_add"), add_data(shipped, **{field: value}))
+    assert response.status_code == 200
+    assert "Enter a date between 01/01/1950 and 12/31/2100." in response.content.decode()
+    assert not Certification.objects.exists()
+
+
+def test_the_edit_form_refuses_a_cpr_aed_date_nobody_means(client_t, shipped, trainer):
+    acsm = certify(trainer, "ACSM-CPT", start=dt.date(2024, 3, 15), cpr=dt.date(2026, 1, 1))
+    response = client_t.post(reverse("certification_edit", args=[acsm.pk]), {"cpr_aed_valid_until": "12/31/9999"})
+    assert response.status_code == 200 and "Enter a date between" in response.content.decode()
+    acsm.refresh_from_db()
+    assert acsm.cpr_aed_valid_until == dt.date(2026, 1, 1)

@@ -157,3 +157,17 @@ def test_concurrent_submissions_create_one_renewal(shipped, trainer):
             t.join(30)
     assert not errors
     assert len(set(results)) == 1 and Renewal.objects.count() == 1 and acsm.cycles.count() == 2
+
+
+def test_credits_after_a_grace_renewal_count_once_in_the_next_cycle_not_also_in_the_renewed_one(acsm):
+    from certifications.selectors import certification_cycles
+    from credits.selectors import activity_applications
+
+    renewal, _ = renew(acsm, dt.date(2025, 7, 20))  # in grace (ended 2025-03-14, grace until 2025-09-14)
+    later = earn(acsm.user, 3, dt.date(2025, 8, 1))  # after the renewal, still inside the old grace window
+    old, new = certification_cycles(certification=acsm, as_of=dt.date(2025, 8, 2))
+    assert new.result.earned == Decimal("3.00")
+    assert old.result.earned == Decimal("45.00")  # what the renewal was recorded with, not 48
+    assert str(later.pk) not in {a.id for a in old.result.activities if a.applied}
+    (application,) = activity_applications(user=acsm.user, as_of=dt.date(2025, 8, 2))[later.pk]
+    assert application.cycle_start == renewal.next_cycle.start and application.applied == Decimal("3.00")

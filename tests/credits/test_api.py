@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ActionLog
@@ -212,3 +213,51 @@ def test_evidence_delete_respects_retention_and_ownership(api, trainer, ace_cert
     assert other.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 404
     assert api.delete(f"/api/v1/evidence/{loose.pk}/").status_code == 204
     assert list(Evidence.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/activities/", "/api/v1/petitions/"])
+def test_a_huge_page_limit_is_capped_not_a_500(api, activity, url):
+    for query in ("?limit=100000000000000000000", "?limit=100000000000000000000&offset=100000000000000000000"):
+        response = api.get(url + query)
+        assert response.status_code == 200, query
+    assert len(api.get(url + "?limit=100000000000000000000").json()["results"]) <= 200
+
+
+@pytest.mark.parametrize("value", ["ZZZ", {"code": "ACSM-EP"}, 5])
+def test_an_unknown_new_credential_is_explained_in_words(api, shipped, value):
+    payload = {"kind": "new_certification", "completed_on": "2025-05-01", "new_credential": value}
+    response = api.post("/api/v1/activities/", payload, format="json")
+    assert response.status_code == 400
+    message = response.json()["new_credential"][0]
+    assert "credential code" in message and "Object with" not in message
+    assert not Activity.objects.exists()
+
+
+def test_no_petition_to_an_organization_that_already_credits_the_activity(api, trainer, course, ace_cert, acsm_cert):
+    # ACSM honors an ACE-approved course (0.7 -> 7.0): a pending petition to ACSM would hold that credit back.
+    response = api.post(
+        "/api/v1/activities/",
+        {"kind": "approved_course", "awarding_org": "ACE", "course_number": "CA23456", "completed_on": "2025-05-01"},
+        format="json",
+    )
+    activity = Activity.objects.get(pk=response.json()["id"])
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    url = f"/api/v1/activities/{activity.pk}/petitions/"
+    response = api.post(url, {"organization": "ACSM", "hours": "7", "description": "Kettlebells"}, format="json")
+    assert response.status_code == 400 and "does not take petitions" in response.json()["organization"][0]
+    assert not Petition.objects.exists()
+    applied = {
+        a["credential"]: a["applied"] for a in api.get(f"/api/v1/activities/{activity.pk}/").json()["applications"]
+    }
+    assert applied["ACSM-CPT"] == "7.00"
+
+
+def test_the_api_uses_the_persons_time_zone_for_today(api, trainer, monkeypatch):
+    # Noon UTC on March 10 is already March 11 in Kiritimati (UTC+14): an activity done "today" there is not future.
+    trainer.time_zone = "Pacific/Kiritimati"
+    trainer.save(update_fields=["time_zone"])
+    noon_utc = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: noon_utc)
+    response = api.post("/api/v1/activities/", {"kind": "cpr", "completed_on": "2026-03-11"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert timezone.get_current_timezone_name() == "UTC"  # nothing left behind in the thread

@@ -218,3 +218,32 @@ def test_new_certification_records_the_credential(trainer, acsm_cert):
     )
     assert activity.new_credential == ep
     assert ActionLog.objects.get(action="activity.created").data["after"]["new_credential"] == "ACSM-EP"
+
+
+def test_after_a_decision_only_the_title_and_notes_of_the_activity_can_change(trainer, activity, ace, ace_cert):
+    Petition.objects.create(
+        organization=ace, activity=activity, hours=Decimal("4"), description="x", status="approved", amount="0.4"
+    )
+    errors = errors_of(activity_update, actor=trainer, activity=activity, completed_on=dt.date(2025, 6, 1))
+    assert "ACE decided a petition" in errors["completed_on"][0]
+    errors = errors_of(activity_update, actor=trainer, activity=activity, hours=Decimal("40"))
+    assert "only its title and notes can change" in errors["hours"][0]
+    activity.refresh_from_db()
+    assert (activity.completed_on, activity.hours) == (dt.date(2025, 3, 1), Decimal("4"))
+    activity_update(actor=trainer, activity=activity, title="Swing school, level 1", notes="Certificate #12")
+    activity.refresh_from_db()
+    assert activity.title == "Swing school, level 1"
+
+
+def test_the_last_file_of_an_activity_with_a_pending_petition_is_kept(trainer, activity, ace, ace_cert):
+    first = evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    petition_submit(actor=trainer, activity=activity, organization=ace, hours=Decimal("4"), description="Workshop")
+    second = evidence_attach(actor=trainer, activity=activity, upload=upload("d.png", make_png()))
+    today = dt.date(2031, 1, 1)  # past ACE's 4-year retention: only the petition holds the file
+    evidence_delete(actor=trainer, evidence=second, today=today)  # another file remains for the reviewers
+    errors = errors_of(evidence_delete, actor=trainer, evidence=first, today=today)
+    assert "ACE is reviewing your petition" in errors["file"][0]
+    assert Evidence.objects.filter(pk=first.pk).exists()
+    Petition.objects.filter(activity=activity).update(status="denied")
+    evidence_delete(actor=trainer, evidence=first, today=today)
+    assert not Evidence.objects.filter(activity=activity).exists()

@@ -230,3 +230,55 @@ def test_a_provider_reported_activity_is_not_editable_on_the_page(client_t, trai
     response = client_t.get(reverse("activity_edit", args=[reported.pk]), follow=True)
     assert "ask the provider to correct it" in response.content.decode()
     assert f'href="{reverse("activity_edit", args=[reported.pk])}"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        ({"kind": "teaching", "amount": "123456789"}, "CECs must be less than 1,000,000."),
+        ({"kind": "approved_course", "awarding_org": "XYZ"}, "Choose one of the listed organizations."),
+        (
+            {"kind": "college_course", "title": "Kinesiology", "credit_hours": "3", "grade": "B", "term": "year"},
+            "Choose semester or quarter.",
+        ),
+        # An organization without a course-number format and a course without a number: a sentence, capitalized.
+        ({"kind": "approved_course", "awarding_org": "ACSM", "course_number": ""}, "Enter the CECs shown on"),
+    ],
+)
+def test_form_errors_are_plain_sentences_not_djangos_defaults(client_t, trainer, ace, data, says):
+    html = unescape(client_t.post(reverse("activity_add"), {"completed_on": "05/01/2025", **data}).content.decode())
+    assert says in html
+    assert "Ensure that" not in html and "Select a valid choice" not in html
+    assert not Activity.objects.exists()
+
+
+def test_a_forged_petition_to_an_organization_that_credits_the_activity_is_refused(
+    client_t, trainer, shipped, acsm, acsm_cert
+):
+    # ACSM counts another organization's course 1 per hour: nothing to petition, and the page offers nothing.
+    activity = ActivityFactory(
+        user=trainer, kind="other_org_course", awarding_org="FMS", amount=None, hours=Decimal("8"),
+        completed_on=dt.date(2025, 3, 1),
+    )  # fmt: skip
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert reverse("petition_create", args=[activity.pk]) not in page
+    client_t.post(
+        reverse("petition_create", args=[activity.pk]), {"organization": acsm.pk, "hours": "8", "description": "FMS"}
+    )
+    assert not Petition.objects.exists()
+
+
+def test_no_keep_this_evidence_warning_without_evidence(client_t, trainer, ace_cert):
+    activity = ActivityFactory(
+        user=trainer,
+        kind="approved_course",
+        awarding_org="ACE",
+        course_number="CA11111",
+        completed_on=dt.date(2025, 5, 1),
+    )
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "No certificate attached yet." in page and "Keep this evidence" not in page
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
+    page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Keep this evidence until" in page  # ACE: 4 years after completion

@@ -108,3 +108,14 @@ def test_text_is_escaped_and_long_lines_folded():
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]) == "é" * 80 and str(event["SUMMARY"]) == "A, b; c\\d"
+
+
+def test_an_emeritus_certification_has_no_renewal_deadlines(client, holder):
+    acsm = holder["acsm"]
+    acsm.emeritus_on = dt.date(2025, 6, 1)
+    acsm.save(update_fields=["emeritus_on"])
+    _, token = calendar_feed_create(user=holder["user"])
+    uids = set(_events(client.get(reverse("calendar_ics", args=[token]))))
+    cycle = acsm.cycles.get()
+    assert f"cycle-{cycle.pk}-end@cectracker" not in uids and f"cycle-{cycle.pk}-grace@cectracker" not in uids
+    assert f"cycle-{holder['ace'].cycles.get().pk}-end@cectracker" in uids  # the others stay

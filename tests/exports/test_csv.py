@@ -31,6 +31,7 @@ def test_one_row_per_activity_with_each_certifications_applied_amount_and_reason
     course = rows["Kettlebell Foundations"]
     assert course["Date"] == "2025-03-01" and course["Course number"] == "CA12345" and course["Amount"] == "0.30"
     assert course["Source"] == "Entered by the person"
+    assert course["Kind"] == "Approved course"  # the pages' words, not the engine's plural "Approved courses"
     assert (course["ACE-CPT applied"], course["ACE-CPT reason"]) == ("0.30", "")
     assert (course["ACSM-CPT applied"], course["ACSM-CPT reason"]) == ("3.00", "")
 

@@ -80,8 +80,10 @@ def test_the_transcript_lists_the_cycle_and_each_activity_with_its_applied_amoun
         "38.00",  # remaining
         "3.00",  # the ACE course, converted
         "never credits",  # the workout's reason
+        "Kettlebell Foundations Approved course",  # the kind in the pages' words
     ]:
         assert expected in text, expected
+    assert "Approved courses" not in text
 
 
 def test_activities_of_another_cycle_are_left_out(client, holder, no_network):
