@@ -213,3 +213,20 @@ def test_a_malformed_batch_is_a_400_naming_completions(api_a, body):
     r = api_a.post(URL, body, format="json")
     assert r.status_code == 400
     assert "completions" in r.json()
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"record_id": "r-1\x00", "attendee_email": "x@example.com"}, "record_id"),
+        ({"certification_number": "ACE-1\x00"}, "certification_number"),
+        ({"attendee_email": "x\x00@example.com"}, "attendee_email"),
+        ({"attendee_email": "x@example.com", "course_number": "CEP123456\x00"}, "course_number"),
+    ],
+)
+def test_a_nul_character_is_a_rejected_record_not_a_500(api_a, course_a, record, field):
+    # PostgreSQL refuses NUL in any string parameter, even in a WHERE clause.
+    body = {"completions": [{"course_number": "CEP123456", "completed_on": "2026-01-01", **record}]}
+    r = api_a.post(URL, body, format="json")
+    assert r.status_code == 200
+    assert r.json()["receipts"][0] == {**r.json()["receipts"][0], "status": "rejected", "field": field}
