@@ -138,3 +138,11 @@ def test_denial_needs_a_reason_and_other_people_get_404(client, veteran, trainer
     application = EmeritusApplication.objects.get()
     client.force_login(reviewer_a)
     assert client.get(reverse("org_emeritus_application", args=["ace", application.pk])).status_code == 404
+
+
+def test_the_certification_search_ignores_a_nul_instead_of_a_500(client, reviewer_b, trainer, acsm_cpt):
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, number="ACSM-77")
+    client.force_login(reviewer_b)
+    response = client.get(reverse("org_certifications", args=["acsm"]), {"q": "ACSM-77\x00"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [certification]
