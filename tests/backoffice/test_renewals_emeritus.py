@@ -73,8 +73,19 @@ def test_a_reviewer_cannot_reinstate(client, reviewer_b, lapsed):
 def test_a_certification_in_progress_cannot_be_reinstated(client, admin_b, trainer, acsm_cpt):
     current = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=timezone.localdate())
     client.force_login(admin_b)
-    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": "2026-12-01"})
+    on = timezone.localdate().isoformat()
+    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": on})
     assert response.status_code == 400 and b"Only a lapsed" in response.content
+
+
+def test_a_current_certification_is_not_reinstated_from_a_future_date(client, admin_b, trainer, acsm_cpt):
+    # As of a date 4 years ahead the cycle would be lapsed: the status that counts is today's.
+    current = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=timezone.localdate())
+    client.force_login(admin_b)
+    later = timezone.localdate() + dt.timedelta(days=4 * 366)
+    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": later.isoformat()})
+    assert response.status_code == 400 and b"in the future" in response.content
+    assert not Renewal.objects.exists() and current.cycles.count() == 1
 
 
 def test_emeritus_eligibility_checks_age_years_and_continuity(veteran, trainer, other_trainer, acsm_cpt):
