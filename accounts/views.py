@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -115,7 +115,10 @@ def org_provider(request, provider_id: int):
             _, new_key = provider_api_key_create(actor=request.user, provider=provider, name=form.cleaned_data["name"])
             form = ApiKeyForm()
         elif request.POST.get("action") == "revoke_key":
-            api_key = get_object_or_404(ProviderApiKey, pk=request.POST.get("key_id") or 0, provider=provider)
+            key_id = request.POST.get("key_id", "")
+            if not key_id.isdigit():  # a non-number would be a ValueError (500) in the lookup
+                raise Http404("No such key.")
+            api_key = get_object_or_404(ProviderApiKey, pk=int(key_id), provider=provider)
             provider_api_key_revoke(actor=request.user, api_key=api_key)
             messages.success(request, f"Key {api_key.prefix}… revoked: requests with it are refused from now on.")
             return redirect("org_provider", request.organization.slug, provider.pk)
