@@ -1,6 +1,7 @@
 """Rule sets: a real form round-trips the shipped rules, validation names the field, preview, publish."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -89,8 +90,24 @@ def test_invalid_rules_are_shown_on_the_field(client, admin_a, draft):
     response = client.post(url, data)
     assert response.status_code == 400
     assert "invalid regular expression" in str(response.context["general"].errors["course_number_pattern"])
-    assert response.context["kinds"][fixed].errors == {"amount": ['CPR: required when value is "fixed"']}
+    assert response.context["kinds"][fixed].errors == {"amount": ['required when value is "fixed"']}
     assert ActionLog.objects.filter(action="ruleset.draft_updated").count() == 0
+    # Rendered in the cell of the field it is about, in a row headed by the kind in words.
+    html = response.content.decode()
+    cell = re.search(rf'name="kinds-{fixed}-amount"(?:(?!</td>).)*</td>', html, re.S).group(0)
+    assert "required when value is &quot;fixed&quot;" in cell
+    assert re.search(r'<th scope="row">[^<]*<input[^>]*>CPR</th>', html)
+
+
+def test_an_other_organization_error_says_which_line(client, admin_a, draft):
+    client.force_login(admin_a)
+    url = reverse("org_ruleset", args=["ace", draft.pk])
+    context = client.get(url).context
+    data = _post_data(context["general"], context["kinds"], context["caps"])
+    data["other_orgs"] = "NASM = 0.1\nNSCA = lots"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["general"].errors["other_orgs"][0].startswith("NSCA: ")
 
 
 def test_published_versions_are_read_only(client, admin_a, shipped):
