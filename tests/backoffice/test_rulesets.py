@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +134,18 @@ def test_publish_needs_a_date_after_the_rules_in_force(client, admin_a, draft):
     draft.refresh_from_db()
     assert (draft.status, draft.effective_from, draft.published_by) == ("published", dt.date(2027, 1, 1), admin_a)
     assert ActionLog.objects.get(action="ruleset.published").data["after"]["effective_from"] == "2027-01-01"
+
+
+def test_publish_refuses_a_date_in_the_past(client, admin_a, draft):
+    # After every version in force, yet back-dated: it would rewrite what past activities were worth.
+    client.force_login(admin_a)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = client.post(reverse("org_ruleset_publish", args=["ace", draft.pk]), {"effective_from": str(yesterday)})
+    assert response.status_code == 302
+    assert RuleSetVersion.objects.get(pk=draft.pk).status == "draft"
+    assert "today or later" in str(list(get_messages(response.wsgi_request))[0])
+    with pytest.raises(ValidationError, match="today or later"):
+        ruleset_publish(actor=admin_a, organization=draft.organization, version_id=draft.pk, effective_from=yesterday)
 
 
 def test_a_reviewer_cannot_create_edit_or_publish(client, reviewer_a, draft):
