@@ -49,6 +49,8 @@ def audit_consider(*, renewal, rng: random.Random | None = None) -> Audit | None
         AuditTally.objects.get_or_create(credential=credential)
         # Per-credential row lock: concurrent renewals of one credential are counted one after the other.
         tally = AuditTally.objects.select_for_update().get(credential=credential)
+        if AuditConsideration.objects.filter(renewal=renewal).exists():  # considered while we waited for the lock
+            return Audit.objects.filter(renewal=renewal).first()
         selected = params.audit.rate > 0 and audit_should_select(
             rate=params.audit.rate,
             submissions=tally.submissions,

@@ -221,3 +221,42 @@ def test_activities_of_another_person_never_appear(audit, other_trainer):
         user=other_trainer, kind="approved_course", awarding_org="ACSM", amount=5, completed_on=dt.date(2024, 1, 5)
     )
     assert audit_documentation(audit=audit).rows == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_renewal_considered_twice_at_once_is_counted_once(trainer, acsm_cpt, notified, monkeypatch):
+    """Both callers pass the early check before either commits; the second must not crash on the unique row."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    import audits.services as services
+
+    renewal = _renewal(trainer, acsm_cpt)
+    real = services.audit_should_select
+
+    def slow(**kwargs):  # inside the tally lock: lets the other caller reach the lock meanwhile
+        time.sleep(0.5)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "audit_should_select", slow)
+    errors = []
+
+    def consider():
+        try:
+            audit_consider(renewal=renewal, rng=_AlwaysPick())
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=consider) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditConsideration.objects.count() == 1 and Audit.objects.count() == 1
+    assert AuditTally.objects.get(credential=acsm_cpt).submissions == 1
