@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
+from certifications.rules.engine import OUTSIDE_CYCLE
 from certifications.selectors import Progress, cycle_progress
 
 from .models import Audit
@@ -64,7 +65,8 @@ def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documenta
     from credits.models import Activity
 
     progress = cycle_progress(cycle=audit.cycle, as_of=as_of)
-    results = {int(a.id): a for a in progress.result.activities}
+    # The person's activities outside the cycle are none of the audit's business (nor the organization's).
+    results = {int(a.id): a for a in progress.result.activities if a.reason != OUTSIDE_CYCLE}
     with scopes_disabled():
         activities = Activity.objects.filter(pk__in=results, user_id=audit.user_id).prefetch_related("evidence")
         by_id = {a.pk: a for a in activities}
