@@ -101,6 +101,31 @@ def test_emeritus_eligibility_checks_age_years_and_continuity(veteran, trainer, 
     assert "not been held continuously" in problems and "10 years" in problems
 
 
+def test_emeritus_counts_the_years_since_the_last_break_not_since_the_first_certification(
+    trainer, other_trainer, acsm_cpt
+):
+    for person in (trainer, other_trainer):
+        person.date_of_birth = dt.date(1950, 5, 1)
+        person.save()
+    today = timezone.localdate()
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=dt.date(2000, 1, 1))
+    # Lapsed in 2003, reinstated in 2004, then renewed on time ever since.
+    for start in (2004, 2007, 2010, 2013, 2016, 2019, 2022, 2025):
+        cycle_create(certification=certification, start=dt.date(start, 6, 1))
+    assert emeritus_eligibility(certification=certification, on=today).eligible  # 22 unbroken years
+    # A break 8 years ago leaves 8 unbroken years: not yet (not the 26 since 2000).
+    recent = CertificationFactory(user=other_trainer, credential=acsm_cpt, certified_on=dt.date(2000, 1, 1))
+    for start in (2003, 2018, 2021, 2024):
+        cycle_create(certification=recent, start=dt.date(start, 1, 1))
+    eligibility = emeritus_eligibility(certification=recent, on=today)
+    assert not eligibility.eligible and eligibility.years_certified == _years_since(dt.date(2018, 1, 1), today)
+    assert "since 2018-01-01" in " ".join(eligibility.problems)
+
+
+def _years_since(start, on):
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
 def test_ace_does_not_offer_emeritus(trainer, ace_cpt):
     certification = CertificationFactory(user=trainer, credential=ace_cpt)
     assert not emeritus_eligibility(certification=certification, on=timezone.localdate()).offered
