@@ -68,12 +68,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# Who may read the action log: its page and the overview's recent entries (one rule for both).
+LOG_READERS = (Membership.ADMIN, Membership.AUDITOR)
+
+
 @staff_view()
 def org_home(request):
-    return render(request, "accounts/org_home.html", {"recent": ActionLog.objects.select_related("actor")[:10]})
+    can_read_log = request.membership.role in LOG_READERS
+    recent = ActionLog.objects.select_related("actor")[:10] if can_read_log else None
+    return render(request, "accounts/org_home.html", {"recent": recent})
 
 
-@staff_view(Membership.ADMIN, Membership.AUDITOR)
+@staff_view(*LOG_READERS)
 def org_action_log(request):
     page = Paginator(ActionLog.objects.select_related("actor", "subject_user"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/org_action_log.html", {"page": page})
