@@ -167,6 +167,18 @@ def test_a_pending_completion_attaches_when_the_person_adds_that_certification_n
     assert completion.user == trainer and completion.activity.amount == Decimal("0.80")
 
 
+def test_a_pending_completion_attaches_when_the_number_is_filled_in_later(api_a, course_a, trainer):
+    # Trainers often add a certification first and type its number later.
+    from certifications.services import certification_update
+
+    receipt = report(api_a, rec(certification_number="ACE-4242")).json()["receipts"][0]
+    certification = CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="")
+    assert ProviderCompletion.objects.get(pk=receipt["completion_id"]).user is None
+    certification_update(actor=trainer, certification=certification, number=" ace-4242 ", cpr_aed_valid_until=None)
+    completion = ProviderCompletion.objects.get(pk=receipt["completion_id"])
+    assert completion.user == trainer and completion.activity.user == trainer
+
+
 def test_void_stops_the_engine_counting_and_keeps_both_in_the_log(api_a, course_a, trainer):
     CertificationFactory(
         user=trainer, credential=Credential.objects.get(code="ACE-CPT"), certified_on=dt.date(2025, 1, 1)
