@@ -14,9 +14,8 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, User
 from accounts.notifications import notify
 from accounts.services import log_action
+from certifications.backoffice_selectors import params_in_force
 from certifications.models import Cycle
-from certifications.rules.engine import version_in_force
-from certifications.selectors import rule_versions
 
 from .models import Audit, AuditConsideration, AuditPacket, AuditTally
 
@@ -44,8 +43,7 @@ def audit_consider(*, renewal, rng: random.Random | None = None) -> Audit | None
         credential = certification.credential
         organization = credential.organization
         today = timezone.localdate()
-        versions = rule_versions(organization_ids=[organization.pk])
-        params = version_in_force(versions=versions[organization.pk], on=today).params
+        params = params_in_force(organization_id=organization.pk, on=today)
         AuditTally.objects.get_or_create(credential=credential)
         # Per-credential row lock: concurrent renewals of one credential are counted one after the other.
         tally = AuditTally.objects.select_for_update().get(credential=credential)
