@@ -167,6 +167,8 @@ def audit_submit(*, user: User, audit_id: int) -> Audit:
     audit = _locked(audit_id, user=user)
     if audit.status != Audit.OPEN:
         raise ValidationError({"status": "These documents were already sent."})
+    if audit.due_on < timezone.localdate():  # the daily sweep may not have failed it yet
+        raise ValidationError({"status": f"The deadline ({audit.due_on:%Y-%m-%d}) has passed."})
     audit.status, audit.submitted_at = Audit.SUBMITTED, timezone.now()
     audit.save(update_fields=["status", "submitted_at"])
     log_action(

@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from accounts.models import ActionLog, Membership
 from audits.models import Audit, AuditConsideration, AuditTally
 from audits.selectors import audit_documentation, audits_awaiting_review, organizations_auditing
-from audits.services import audit_consider, audit_decide, audit_should_select, audit_sweep
+from audits.services import audit_consider, audit_decide, audit_should_select, audit_submit, audit_sweep
 from certifications.models import Cycle, Renewal
 from credits.models import Activity, Evidence
 from tests.factories import ActivityFactory, CertificationFactory, MembershipFactory, UserFactory
@@ -207,6 +208,16 @@ def test_the_trainer_page_shows_missing_and_submits(client, audit, trainer, othe
     client.post(reverse("audit_detail", args=[audit.pk]))
     assert Audit.objects.get(pk=audit.pk).status == "submitted"
     assert ActionLog.objects.filter(action="audit.submitted", actor=trainer).exists()
+
+
+def test_documents_cannot_be_sent_after_the_deadline_even_before_the_sweep_ran(audit, trainer, notified):
+    # The sweep runs once a day (05:30 UTC): in between, a late answer must not slip in as on time.
+    Audit.objects.filter(pk=audit.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="deadline"):
+        audit_submit(user=trainer, audit_id=audit.pk)
+    assert Audit.objects.get(pk=audit.pk).status == Audit.OPEN
+    audit_sweep(today=timezone.localdate())
+    assert Audit.objects.get(pk=audit.pk).status == Audit.FAILED
 
 
 def test_selectors_for_evidence_access_and_the_digest(audit, trainer, org_a, org_b):
