@@ -51,6 +51,7 @@ def test_an_admin_reinstates_a_lapsed_certification_with_the_fee(client, admin_b
     url = reverse("org_certification", args=["acsm", lapsed.pk])
     page = client.get(url)
     assert page.context["progress"].result.status == "lapsed" and b"Reinstate" in page.content
+    assert b">Lapsed</span>" in page.content  # the status in words, not its code
     today = timezone.localdate()
     assert client.post(url, {"on": today.isoformat()}).status_code == 302
     renewal = Renewal.objects.get(cycle__certification=lapsed)
