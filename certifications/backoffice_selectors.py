@@ -73,8 +73,10 @@ def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibili
         if after.start != before.end + timedelta(days=1) or before.recorded_status == Cycle.INACTIVE:
             since = after.start
     current = cycles[-1] if cycles else None
-    lapsed = current is not None and (current.grace_until or current.end) < on
-    out.continuous = current is not None and current.recorded_status != Cycle.INACTIVE and not lapsed
+    # Past the end date and not renewed, the certification is expired: in ACSM's grace period too, which
+    # is "expired and inactive" (RULES §3). The holder renews (late fee) first.
+    ended = current is not None and current.end < on
+    out.continuous = current is not None and current.recorded_status != Cycle.INACTIVE and not ended
     out.years_certified = _whole_years(since, on) if out.continuous else 0
     if not out.continuous:
         out.problems.append("The certification has not been held continuously (a lapse, gap or inactive period).")

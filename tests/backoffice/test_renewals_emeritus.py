@@ -123,6 +123,18 @@ def test_emeritus_counts_the_years_since_the_last_break_not_since_the_first_cert
     assert "since 2018-01-01" in " ".join(eligibility.problems)
 
 
+def test_a_holder_in_the_grace_period_is_not_continuously_certified(trainer, acsm_cpt):
+    # ACSM's grace period is "expired and inactive" (RULES §3): renew first, then apply.
+    trainer.date_of_birth = dt.date(1950, 5, 1)
+    trainer.save()
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=dt.date(2010, 1, 1))
+    for year in (2013, 2016, 2019, 2022):  # the last cycle ends 2024-12-31, grace until 2025-06-30
+        cycle_create(certification=certification, start=dt.date(year, 1, 1))
+    assert emeritus_eligibility(certification=certification, on=dt.date(2024, 12, 31)).eligible
+    in_grace = emeritus_eligibility(certification=certification, on=dt.date(2025, 2, 1))
+    assert not in_grace.continuous and not in_grace.eligible
+
+
 def _years_since(start, on):
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
