@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -68,12 +68,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# Who may read the action log: its page and the overview's recent entries (one rule for both).
+LOG_READERS = (Membership.ADMIN, Membership.AUDITOR)
+
+
 @staff_view()
 def org_home(request):
-    return render(request, "accounts/org_home.html", {"recent": ActionLog.objects.select_related("actor")[:10]})
+    can_read_log = request.membership.role in LOG_READERS
+    recent = ActionLog.objects.select_related("actor")[:10] if can_read_log else None
+    return render(request, "accounts/org_home.html", {"recent": recent})
 
 
-@staff_view(Membership.ADMIN, Membership.AUDITOR)
+@staff_view(*LOG_READERS)
 def org_action_log(request):
     page = Paginator(ActionLog.objects.select_related("actor", "subject_user"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/org_action_log.html", {"page": page})
@@ -115,7 +121,10 @@ def org_provider(request, provider_id: int):
             _, new_key = provider_api_key_create(actor=request.user, provider=provider, name=form.cleaned_data["name"])
             form = ApiKeyForm()
         elif request.POST.get("action") == "revoke_key":
-            api_key = get_object_or_404(ProviderApiKey, pk=request.POST.get("key_id") or 0, provider=provider)
+            key_id = request.POST.get("key_id", "")
+            if not key_id.isdigit():  # a non-number would be a ValueError (500) in the lookup
+                raise Http404("No such key.")
+            api_key = get_object_or_404(ProviderApiKey, pk=int(key_id), provider=provider)
             provider_api_key_revoke(actor=request.user, api_key=api_key)
             messages.success(request, f"Key {api_key.prefix}… revoked: requests with it are refused from now on.")
             return redirect("org_provider", request.organization.slug, provider.pk)

@@ -50,6 +50,7 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
                 "certification": documentation.progress.certification,
                 "result": result,
                 "rows": documentation.rows,
+                "uncounted": documentation.uncounted,
                 "missing": documentation.missing,
                 "listed": listed,
                 "images": images,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
+from certifications.rules.engine import OUTSIDE_CYCLE
 from certifications.selectors import Progress, cycle_progress
 
 from .models import Audit
@@ -40,6 +41,7 @@ class DocumentRow:
     applied: Decimal
     reason: str | None
     evidence: list
+    detail: str = ""  # the engine's explanation in words (why less than the full amount)
 
     @property
     def missing(self) -> bool:
@@ -50,6 +52,7 @@ class DocumentRow:
 class Documentation:
     progress: Progress
     rows: list[DocumentRow]
+    uncounted: list[DocumentRow] = ()  # the cycle's other activities (applied 0), with the reason
 
     @property
     def missing(self) -> list[DocumentRow]:
@@ -57,21 +60,26 @@ class Documentation:
 
 
 def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documentation:
-    """Every activity counted toward the audited cycle (applied > 0) with its evidence; what is missing."""
+    """Every activity counted toward the audited cycle (applied > 0) with its evidence; what is missing;
+    and the activities of the cycle that count for nothing, with the reason."""
     from credits.models import Activity
 
     progress = cycle_progress(cycle=audit.cycle, as_of=as_of)
-    counted = {int(a.id): a for a in progress.result.activities if a.applied > 0}
+    # The person's activities outside the cycle are none of the audit's business (nor the organization's).
+    results = {int(a.id): a for a in progress.result.activities if a.reason != OUTSIDE_CYCLE}
     with scopes_disabled():
-        activities = Activity.objects.filter(pk__in=counted, user_id=audit.user_id).prefetch_related("evidence")
+        activities = Activity.objects.filter(pk__in=results, user_id=audit.user_id).prefetch_related("evidence")
         by_id = {a.pk: a for a in activities}
-    rows = [
-        DocumentRow(by_id[pk], applied.applied, applied.reason, list(by_id[pk].evidence.all()))
-        for pk, applied in counted.items()
-        if pk in by_id
-    ]
-    rows.sort(key=lambda r: (r.activity.completed_on, r.activity.pk))
-    return Documentation(progress, rows)
+    rows, uncounted = [], []
+    for pk, applied in results.items():
+        activity = by_id.get(pk)
+        if activity is not None:
+            evidence = list(activity.evidence.all())
+            row = DocumentRow(activity, applied.applied, applied.reason, evidence, applied.detail)
+            (rows if applied.applied > 0 else uncounted).append(row)
+    for listed in (rows, uncounted):
+        listed.sort(key=lambda r: (r.activity.completed_on, r.activity.pk))
+    return Documentation(progress, rows, uncounted)
 
 
 def audit_for_person(*, user, pk: int) -> Audit:

@@ -14,9 +14,8 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, User
 from accounts.notifications import notify
 from accounts.services import log_action
+from certifications.backoffice_selectors import params_in_force
 from certifications.models import Cycle
-from certifications.rules.engine import version_in_force
-from certifications.selectors import rule_versions
 
 from .models import Audit, AuditConsideration, AuditPacket, AuditTally
 
@@ -44,11 +43,12 @@ def audit_consider(*, renewal, rng: random.Random | None = None) -> Audit | None
         credential = certification.credential
         organization = credential.organization
         today = timezone.localdate()
-        versions = rule_versions(organization_ids=[organization.pk])
-        params = version_in_force(versions=versions[organization.pk], on=today).params
+        params = params_in_force(organization_id=organization.pk, on=today)
         AuditTally.objects.get_or_create(credential=credential)
         # Per-credential row lock: concurrent renewals of one credential are counted one after the other.
         tally = AuditTally.objects.select_for_update().get(credential=credential)
+        if AuditConsideration.objects.filter(renewal=renewal).exists():  # considered while we waited for the lock
+            return Audit.objects.filter(renewal=renewal).first()
         selected = params.audit.rate > 0 and audit_should_select(
             rate=params.audit.rate,
             submissions=tally.submissions,
@@ -167,6 +167,8 @@ def audit_submit(*, user: User, audit_id: int) -> Audit:
     audit = _locked(audit_id, user=user)
     if audit.status != Audit.OPEN:
         raise ValidationError({"status": "These documents were already sent."})
+    if audit.due_on < timezone.localdate():  # the daily sweep may not have failed it yet
+        raise ValidationError({"status": f"The deadline ({audit.due_on:%Y-%m-%d}) has passed."})
     audit.status, audit.submitted_at = Audit.SUBMITTED, timezone.now()
     audit.save(update_fields=["status", "submitted_at"])
     log_action(

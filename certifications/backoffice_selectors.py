@@ -48,8 +48,8 @@ def _whole_years(start: date, on: date) -> int:
 
 
 def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibility:
-    """Age from the date of birth, continuous certification (no gap between cycles, never inactive or
-    lapsed) for the rule set's years; the retired attestation is asked for separately."""
+    """Age from the date of birth, and the rule set's years of certification without a break (no gap
+    between cycles, no inactive cycle) up to now; the retired attestation is asked for separately."""
     params = params_in_force(organization_id=certification.credential.organization_id, on=on)
     rules = params.emeritus
     if rules is None:
@@ -66,16 +66,23 @@ def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibili
             out.problems.append(f"You must be {rules.min_age} or older (you are {out.age}).")
     with scopes_disabled():
         cycles = list(Cycle.objects.filter(certification=certification).order_by("start"))
-    gaps = any(b.start != a.end + timedelta(days=1) for a, b in zip(cycles, cycles[1:], strict=False))
-    inactive = any(c.recorded_status == Cycle.INACTIVE for c in cycles)
-    lapsed = bool(cycles) and (cycles[-1].grace_until or cycles[-1].end) < on
-    out.continuous = bool(cycles) and not gaps and not inactive and not lapsed
-    out.years_certified = _whole_years(certification.certified_on, on)
+    # The years count from the start of the current unbroken run: a gap between cycles or an inactive
+    # cycle ends a run, but an old break does not disqualify someone certified without one since.
+    since = certification.certified_on
+    for before, after in zip(cycles, cycles[1:], strict=False):
+        if after.start != before.end + timedelta(days=1) or before.recorded_status == Cycle.INACTIVE:
+            since = after.start
+    current = cycles[-1] if cycles else None
+    # Past the end date and not renewed, the certification is expired: in ACSM's grace period too, which
+    # is "expired and inactive" (RULES §3). The holder renews (late fee) first.
+    ended = current is not None and current.end < on
+    out.continuous = current is not None and current.recorded_status != Cycle.INACTIVE and not ended
+    out.years_certified = _whole_years(since, on) if out.continuous else 0
     if not out.continuous:
         out.problems.append("The certification has not been held continuously (a lapse, gap or inactive period).")
     if out.years_certified < rules.min_years_certified:
         out.problems.append(
-            f"You must have been certified for {rules.min_years_certified} years or more "
-            f"(since {certification.certified_on:%Y-%m-%d}: {out.years_certified})."
+            f"You must have been certified without a break for {rules.min_years_certified} years or more "
+            f"(since {since:%Y-%m-%d}: {out.years_certified})."
         )
     return out

@@ -36,6 +36,9 @@ def certification_reinstate(*, actor: User, organization: Organization, certific
             .select_related("credential__organization", "user")
             .get(pk=certification_id, credential__organization=organization)
         )
+        if on > timezone.localdate():
+            # The status as of a future date says nothing about today: a current certification would pass.
+            raise ValidationError({"on": "The reinstatement date cannot be in the future."})
         cycle = _current_cycle(certification)
         status = cycle_progress(cycle=cycle, as_of=on).result.status
         if status not in REINSTATABLE or Renewal.objects.filter(cycle=cycle).exists():

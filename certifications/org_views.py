@@ -37,7 +37,7 @@ def org_renewals(request):
 
 @staff_view()
 def org_certifications(request):
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     rows = Certification.objects.select_related("credential", "user").order_by("user__email", "credential__code")
     if q:
         rows = rows.filter(Q(user__email__icontains=q) | Q(user__name__icontains=q) | Q(number__iexact=q))

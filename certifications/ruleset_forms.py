@@ -80,6 +80,14 @@ class RuleSetForm(forms.Form):
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(choices=list(ACTIVITY_KINDS.items()), widget=forms.HiddenInput)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, for the row heading (the code is the hidden field)."""
+        kind = self.initial.get("kind") or self["kind"].value()
+        label = ACTIVITY_KINDS.get(kind, kind or "")
+        return label[:1].upper() + label[1:]  # not capitalize(): "CPR" stays "CPR"
+
     status = forms.ChoiceField(
         choices=[("", "not listed")] + [(s, s.replace("_", " ")) for s in KIND_STATUSES], required=False
     )
@@ -239,11 +247,16 @@ def attach_errors(errors: dict[str, str], general: RuleSetForm, kinds, caps) -> 
         if parts[0] == "kinds" and len(parts) >= 2 and parts[1] in kind_forms:
             form = kind_forms[parts[1]]
             field = parts[2] if len(parts) > 2 and parts[2] in form.fields else None
-            form.add_error(field, f"{ACTIVITY_KINDS.get(parts[1], parts[1])}: {message}")
+            # On its own field the row already names the kind; a row-level error says which kind.
+            form.add_error(field, message if field else f"{ACTIVITY_KINDS.get(parts[1], parts[1])}: {message}")
         elif parts[0] == "caps" and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(cap_forms):
             form = cap_forms[int(parts[1])]
             field = parts[2] if len(parts) > 2 and parts[2] in form.fields else None
             form.add_error(field, message)
         else:
             field = _FIELD_FOR.get(path, parts[0] if parts[0] in general.fields else None)
-            general.add_error(field, f"{path}: {message}" if field is None else message)
+            if field is None:
+                message = f"{path}: {message}"
+            elif path not in _FIELD_FOR and len(parts) > 1:  # e.g. other_orgs.NASM: say which line
+                message = f"{'.'.join(parts[1:])}: {message}"
+            general.add_error(field, message)

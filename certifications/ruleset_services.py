@@ -86,9 +86,13 @@ def ruleset_draft_update(
 def ruleset_publish(
     *, actor: User, organization: Organization, version_id: int, effective_from: date
 ) -> RuleSetVersion:
-    """Publish a draft from `effective_from`, which must come after the latest published version's date."""
+    """Publish a draft from `effective_from`: today or later, and after the latest published version's date."""
     version = _locked_draft(organization=organization, version_id=version_id)
     ruleset_params_validate(params=version.params)
+    if effective_from < timezone.localdate():
+        # Back-dating would change what activities already counted (renewals recorded, audits decided)
+        # were worth: a new version governs only what is completed from its date on (RULES §7).
+        raise ValidationError({"effective_from": "Must be today or later: published rules never change the past."})
     latest = _latest_published(organization)
     if latest is not None and effective_from <= latest.effective_from:
         raise ValidationError(

@@ -125,6 +125,11 @@ def certification_update(
         if before == after:
             return certification
         certification.save(update_fields=["number", "cpr_aed_valid_until"])
+        if certification.number and certification.number != before["number"]:
+            from credits.provider_services import completion_claims_attach  # credits imports certifications
+
+            # Provider completions reported under this number attach now (issue 6), as on certification_add.
+            completion_claims_attach(user=certification.user, certification=certification)
     log_action(
         actor=actor,
         action="certification.updated",

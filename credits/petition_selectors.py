@@ -9,8 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization
-from certifications.rules.engine import version_in_force
-from certifications.selectors import rule_versions
+from certifications.backoffice_selectors import params_in_force
 
 from .models import Evidence, Petition
 
@@ -56,8 +55,6 @@ def petition_queue_page(*, rows: QuerySet[Petition], number, per_page: int = 50)
 
 def petition_suggested_amount(*, petition: Petition) -> Decimal:
     """The amount the rule set suggests for a petition: its guide per hour (ACE 0.1), else the unit per hour."""
-    with scopes_disabled():
-        versions = rule_versions(organization_ids=[petition.organization_id])
-    params = version_in_force(versions=versions[petition.organization_id], on=petition.activity.completed_on).params
+    params = params_in_force(organization_id=petition.organization_id, on=petition.activity.completed_on)
     per_hour = params.petition_guide_per_hour if params.petition_guide_per_hour is not None else params.unit_per_hour
     return (petition.hours * per_hour).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -183,6 +183,8 @@ def _optional_str(raw: dict, field: str, max_length: int) -> str:
         return ""
     if not isinstance(value, str):
         raise _Rejected(field, "Must be a string.")
+    if "\x00" in value:  # PostgreSQL cannot store or even compare it: a 500 otherwise
+        raise _Rejected(field, "Must not contain a NUL character.")
     value = value.strip()
     if len(value) > max_length:
         raise _Rejected(field, f"At most {max_length} characters.")
@@ -562,9 +564,14 @@ def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
+# No request runs this long (worker timeouts are far shorter): a key still "running" after it belongs to
+# a process that died between claiming the key and storing the answer, and the provider may retry.
+RUNNING_KEY_ABANDONED_AFTER = timedelta(minutes=10)
+
+
 def idempotency_key_claim(*, provider: Provider, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
     """Insert the key row in its own transaction (the unique constraint decides who runs); return
-    (row, created). A row older than the retention period is replaced."""
+    (row, created). A row older than the retention period, or abandoned while running, is replaced."""
     with scopes_disabled():
         for _ in range(2):
             try:
@@ -574,9 +581,13 @@ def idempotency_key_claim(*, provider: Provider, key: str, fingerprint: str) -> 
                 row = IdempotencyKey.objects.filter(provider=provider, key=key).first()
                 if row is None:
                     continue
-                if row.created_at >= timezone.now() - timedelta(hours=settings.CECT_IDEMPOTENCY_KEY_HOURS):
+                now = timezone.now()
+                abandoned = row.status_code is None and row.created_at < now - RUNNING_KEY_ABANDONED_AFTER
+                if row.created_at >= now - timedelta(hours=settings.CECT_IDEMPOTENCY_KEY_HOURS) and not abandoned:
                     return row, False
-                IdempotencyKey.objects.filter(pk=row.pk, created_at=row.created_at).delete()
+                IdempotencyKey.objects.filter(
+                    pk=row.pk, created_at=row.created_at, status_code=row.status_code
+                ).delete()
         raise ValidationError({"Idempotency-Key": "Could not reserve this key; try again."})
 
 

@@ -83,7 +83,10 @@ class ProviderAPIView(APIView):
 
     def course(self, course_number: str) -> ApprovedCourse:
         """One of this provider's courses; any other (another provider's, another org's) is a 404."""
-        course = ApprovedCourse.objects.filter(provider=self.provider, course_number=course_key(course_number)).first()
+        key = course_key(course_number)
+        # PostgreSQL refuses a NUL even in a WHERE clause; no course number has one.
+        courses = ApprovedCourse.objects.filter(provider=self.provider, course_number=key)
+        course = None if "\x00" in key else courses.first()
         if course is None:
             raise Http404("Not one of your courses.")
         return course
@@ -260,7 +263,10 @@ class CompletionListView(ProviderAPIView):
         elif wanted in ("matched", "pending"):
             rows = rows.filter(voided_at__isnull=True, user__isnull=wanted == "pending")
         if request.query_params.get("course_number"):
-            rows = rows.filter(course__course_number=course_key(request.query_params["course_number"]))
+            number = course_key(request.query_params["course_number"])
+            if "\x00" in number:
+                raise exceptions.ValidationError({"course_number": ["Not a course number."]})
+            rows = rows.filter(course__course_number=number)
         page = self.paginator.paginate_queryset(rows, request, view=self)
         return self.paginator.get_paginated_response(s.CompletionOutSerializer(page, many=True).data)
 

@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from accounts.models import ActionLog, Membership
 from audits.models import Audit, AuditConsideration, AuditTally
 from audits.selectors import audit_documentation, audits_awaiting_review, organizations_auditing
-from audits.services import audit_consider, audit_decide, audit_should_select, audit_sweep
+from audits.services import audit_consider, audit_decide, audit_should_select, audit_submit, audit_sweep
 from certifications.models import Cycle, Renewal
 from credits.models import Activity, Evidence
 from tests.factories import ActivityFactory, CertificationFactory, MembershipFactory, UserFactory
@@ -209,6 +210,16 @@ def test_the_trainer_page_shows_missing_and_submits(client, audit, trainer, othe
     assert ActionLog.objects.filter(action="audit.submitted", actor=trainer).exists()
 
 
+def test_documents_cannot_be_sent_after_the_deadline_even_before_the_sweep_ran(audit, trainer, notified):
+    # The sweep runs once a day (05:30 UTC): in between, a late answer must not slip in as on time.
+    Audit.objects.filter(pk=audit.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="deadline"):
+        audit_submit(user=trainer, audit_id=audit.pk)
+    assert Audit.objects.get(pk=audit.pk).status == Audit.OPEN
+    audit_sweep(today=timezone.localdate())
+    assert Audit.objects.get(pk=audit.pk).status == Audit.FAILED
+
+
 def test_selectors_for_evidence_access_and_the_digest(audit, trainer, org_a, org_b):
     assert organizations_auditing(person=trainer) == {org_b.pk}
     assert audits_awaiting_review(organization_ids=[org_a.pk, org_b.pk]) == {}
@@ -221,3 +232,42 @@ def test_activities_of_another_person_never_appear(audit, other_trainer):
         user=other_trainer, kind="approved_course", awarding_org="ACSM", amount=5, completed_on=dt.date(2024, 1, 5)
     )
     assert audit_documentation(audit=audit).rows == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_renewal_considered_twice_at_once_is_counted_once(trainer, acsm_cpt, notified, monkeypatch):
+    """Both callers pass the early check before either commits; the second must not crash on the unique row."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    import audits.services as services
+
+    renewal = _renewal(trainer, acsm_cpt)
+    real = services.audit_should_select
+
+    def slow(**kwargs):  # inside the tally lock: lets the other caller reach the lock meanwhile
+        time.sleep(0.5)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "audit_should_select", slow)
+    errors = []
+
+    def consider():
+        try:
+            audit_consider(renewal=renewal, rng=_AlwaysPick())
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=consider) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditConsideration.objects.count() == 1 and Audit.objects.count() == 1
+    assert AuditTally.objects.get(credential=acsm_cpt).submissions == 1

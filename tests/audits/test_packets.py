@@ -99,3 +99,33 @@ def test_the_tasks_acknowledge_late():
 
     assert audit_packet_task.acks_late and audit_packet_task.reject_on_worker_lost
     assert audits_sweep_task.acks_late
+
+
+def test_the_cover_gives_every_activity_of_the_cycle_its_applied_amount_and_reason_in_words(audit):
+    import datetime as dt
+    from decimal import Decimal
+
+    from audits.packet import packet_pdf
+    from credits.models import Activity
+
+    start = audit.cycle.start
+    Activity.objects.create(
+        user=audit.user, kind="workout", title="Spin class", completed_on=start + dt.timedelta(days=40)
+    )
+    Activity.objects.create(
+        user=audit.user,
+        kind="teaching",
+        title="Taught a workshop",
+        amount=Decimal("7"),
+        completed_on=start + dt.timedelta(days=41),
+    )
+    Activity.objects.create(  # before the cycle: not the audit's business
+        user=audit.user, kind="workout", title="Old yoga", completed_on=start - dt.timedelta(days=40)
+    )
+    data, _ = packet_pdf(audit=audit)
+    reader = PdfReader(io.BytesIO(data))
+    cover = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[:2])
+    assert "Not counted" in cover and "Spin class" in cover  # applied 0: listed with why
+    assert "Taught a workshop" in cover and "5.00" in cover  # ACSM: 5 a calendar year (RULES §5)
+    assert "ineligible_activity" not in cover and "cap_reached" not in cover  # words, not codes
+    assert "Old yoga" not in cover

@@ -1,6 +1,7 @@
 """The petition queue and decisions: filters, the rule set's suggested amount, one decision, the log."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -46,6 +47,14 @@ def test_the_queue_filters_by_status_credential_and_age(client, reviewer_a, peti
     assert listed(age="30") == [old.pk]
     credential = petition.activity.user.certifications.get().credential_id
     assert listed(credential=credential) == [petition.pk]
+
+
+def test_each_filter_label_holds_its_field(client, reviewer_a, petition):
+    # Bare label tags in a flex row left "Age:" on one line and its list on the next.
+    client.force_login(reviewer_a)
+    html = client.get(reverse("org_petitions", args=["ace"])).content.decode()
+    for label, name in (("Status", "status"), ("Credential", "credential"), ("Age", "age")):
+        assert re.search(rf'<label>{label}\s*<select name="{name}"', html), label
 
 
 def test_the_petition_page_suggests_the_rule_sets_amount_and_shows_evidence_slots(client, reviewer_a, petition):

@@ -51,6 +51,7 @@ def test_an_admin_reinstates_a_lapsed_certification_with_the_fee(client, admin_b
     url = reverse("org_certification", args=["acsm", lapsed.pk])
     page = client.get(url)
     assert page.context["progress"].result.status == "lapsed" and b"Reinstate" in page.content
+    assert b">Lapsed</span>" in page.content  # the status in words, not its code
     today = timezone.localdate()
     assert client.post(url, {"on": today.isoformat()}).status_code == 302
     renewal = Renewal.objects.get(cycle__certification=lapsed)
@@ -73,8 +74,19 @@ def test_a_reviewer_cannot_reinstate(client, reviewer_b, lapsed):
 def test_a_certification_in_progress_cannot_be_reinstated(client, admin_b, trainer, acsm_cpt):
     current = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=timezone.localdate())
     client.force_login(admin_b)
-    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": "2026-12-01"})
+    on = timezone.localdate().isoformat()
+    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": on})
     assert response.status_code == 400 and b"Only a lapsed" in response.content
+
+
+def test_a_current_certification_is_not_reinstated_from_a_future_date(client, admin_b, trainer, acsm_cpt):
+    # As of a date 4 years ahead the cycle would be lapsed: the status that counts is today's.
+    current = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=timezone.localdate())
+    client.force_login(admin_b)
+    later = timezone.localdate() + dt.timedelta(days=4 * 366)
+    response = client.post(reverse("org_certification", args=["acsm", current.pk]), {"on": later.isoformat()})
+    assert response.status_code == 400 and b"in the future" in response.content
+    assert not Renewal.objects.exists() and current.cycles.count() == 1
 
 
 def test_emeritus_eligibility_checks_age_years_and_continuity(veteran, trainer, other_trainer, acsm_cpt):
@@ -88,6 +100,43 @@ def test_emeritus_eligibility_checks_age_years_and_continuity(veteran, trainer, 
     other_trainer.save()
     problems = " ".join(emeritus_eligibility(certification=lapsed, on=today).problems)
     assert "not been held continuously" in problems and "10 years" in problems
+
+
+def test_emeritus_counts_the_years_since_the_last_break_not_since_the_first_certification(
+    trainer, other_trainer, acsm_cpt
+):
+    for person in (trainer, other_trainer):
+        person.date_of_birth = dt.date(1950, 5, 1)
+        person.save()
+    today = timezone.localdate()
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=dt.date(2000, 1, 1))
+    # Lapsed in 2003, reinstated in 2004, then renewed on time ever since.
+    for start in (2004, 2007, 2010, 2013, 2016, 2019, 2022, 2025):
+        cycle_create(certification=certification, start=dt.date(start, 6, 1))
+    assert emeritus_eligibility(certification=certification, on=today).eligible  # 22 unbroken years
+    # A break 8 years ago leaves 8 unbroken years: not yet (not the 26 since 2000).
+    recent = CertificationFactory(user=other_trainer, credential=acsm_cpt, certified_on=dt.date(2000, 1, 1))
+    for start in (2003, 2018, 2021, 2024):
+        cycle_create(certification=recent, start=dt.date(start, 1, 1))
+    eligibility = emeritus_eligibility(certification=recent, on=today)
+    assert not eligibility.eligible and eligibility.years_certified == _years_since(dt.date(2018, 1, 1), today)
+    assert "since 2018-01-01" in " ".join(eligibility.problems)
+
+
+def test_a_holder_in_the_grace_period_is_not_continuously_certified(trainer, acsm_cpt):
+    # ACSM's grace period is "expired and inactive" (RULES §3): renew first, then apply.
+    trainer.date_of_birth = dt.date(1950, 5, 1)
+    trainer.save()
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, certified_on=dt.date(2010, 1, 1))
+    for year in (2013, 2016, 2019, 2022):  # the last cycle ends 2024-12-31, grace until 2025-06-30
+        cycle_create(certification=certification, start=dt.date(year, 1, 1))
+    assert emeritus_eligibility(certification=certification, on=dt.date(2024, 12, 31)).eligible
+    in_grace = emeritus_eligibility(certification=certification, on=dt.date(2025, 2, 1))
+    assert not in_grace.continuous and not in_grace.eligible
+
+
+def _years_since(start, on):
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
 
 def test_ace_does_not_offer_emeritus(trainer, ace_cpt):
@@ -138,3 +187,11 @@ def test_denial_needs_a_reason_and_other_people_get_404(client, veteran, trainer
     application = EmeritusApplication.objects.get()
     client.force_login(reviewer_a)
     assert client.get(reverse("org_emeritus_application", args=["ace", application.pk])).status_code == 404
+
+
+def test_the_certification_search_ignores_a_nul_instead_of_a_500(client, reviewer_b, trainer, acsm_cpt):
+    certification = CertificationFactory(user=trainer, credential=acsm_cpt, number="ACSM-77")
+    client.force_login(reviewer_b)
+    response = client.get(reverse("org_certifications", args=["acsm"]), {"q": "ACSM-77\x00"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [certification]

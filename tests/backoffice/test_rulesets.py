@@ -1,9 +1,11 @@
 """Rule sets: a real form round-trips the shipped rules, validation names the field, preview, publish."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -89,8 +91,24 @@ def test_invalid_rules_are_shown_on_the_field(client, admin_a, draft):
     response = client.post(url, data)
     assert response.status_code == 400
     assert "invalid regular expression" in str(response.context["general"].errors["course_number_pattern"])
-    assert response.context["kinds"][fixed].errors == {"amount": ['CPR: required when value is "fixed"']}
+    assert response.context["kinds"][fixed].errors == {"amount": ['required when value is "fixed"']}
     assert ActionLog.objects.filter(action="ruleset.draft_updated").count() == 0
+    # Rendered in the cell of the field it is about, in a row headed by the kind in words.
+    html = response.content.decode()
+    cell = re.search(rf'name="kinds-{fixed}-amount"(?:(?!</td>).)*</td>', html, re.S).group(0)
+    assert "required when value is &quot;fixed&quot;" in cell
+    assert re.search(r'<th scope="row">[^<]*<input[^>]*>CPR</th>', html)
+
+
+def test_an_other_organization_error_says_which_line(client, admin_a, draft):
+    client.force_login(admin_a)
+    url = reverse("org_ruleset", args=["ace", draft.pk])
+    context = client.get(url).context
+    data = _post_data(context["general"], context["kinds"], context["caps"])
+    data["other_orgs"] = "NASM = 0.1\nNSCA = lots"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["general"].errors["other_orgs"][0].startswith("NSCA: ")
 
 
 def test_published_versions_are_read_only(client, admin_a, shipped):
@@ -116,6 +134,18 @@ def test_publish_needs_a_date_after_the_rules_in_force(client, admin_a, draft):
     draft.refresh_from_db()
     assert (draft.status, draft.effective_from, draft.published_by) == ("published", dt.date(2027, 1, 1), admin_a)
     assert ActionLog.objects.get(action="ruleset.published").data["after"]["effective_from"] == "2027-01-01"
+
+
+def test_publish_refuses_a_date_in_the_past(client, admin_a, draft):
+    # After every version in force, yet back-dated: it would rewrite what past activities were worth.
+    client.force_login(admin_a)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = client.post(reverse("org_ruleset_publish", args=["ace", draft.pk]), {"effective_from": str(yesterday)})
+    assert response.status_code == 302
+    assert RuleSetVersion.objects.get(pk=draft.pk).status == "draft"
+    assert "today or later" in str(list(get_messages(response.wsgi_request))[0])
+    with pytest.raises(ValidationError, match="today or later"):
+        ruleset_publish(actor=admin_a, organization=draft.organization, version_id=draft.pk, effective_from=yesterday)
 
 
 def test_a_reviewer_cannot_create_edit_or_publish(client, reviewer_a, draft):

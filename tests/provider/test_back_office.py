@@ -46,6 +46,15 @@ def test_an_admin_revokes_a_key(client, admin_a, provider_a, key_a):
     assert ActionLog.objects.filter(action="provider.api_key_revoked", actor=admin_a).exists()
 
 
+@pytest.mark.parametrize("key_id", ["abc", "1.5", ""])
+def test_a_malformed_key_id_to_revoke_is_a_404_not_a_500(client, admin_a, provider_a, key_a, key_id):
+    client.force_login(admin_a)
+    url = reverse("org_provider", args=["ace", provider_a.pk])
+    assert client.post(url, {"action": "revoke_key", "key_id": key_id}).status_code == 404
+    key_a[0].refresh_from_db()
+    assert key_a[0].revoked_at is None
+
+
 def test_it_lists_the_providers_courses(client, admin_a, provider_a, course_a):
     client.force_login(admin_a)
     assert "CEP123456" in client.get(reverse("org_provider", args=["ace", provider_a.pk])).content.decode()

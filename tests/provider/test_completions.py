@@ -167,6 +167,18 @@ def test_a_pending_completion_attaches_when_the_person_adds_that_certification_n
     assert completion.user == trainer and completion.activity.amount == Decimal("0.80")
 
 
+def test_a_pending_completion_attaches_when_the_number_is_filled_in_later(api_a, course_a, trainer):
+    # Trainers often add a certification first and type its number later.
+    from certifications.services import certification_update
+
+    receipt = report(api_a, rec(certification_number="ACE-4242")).json()["receipts"][0]
+    certification = CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="")
+    assert ProviderCompletion.objects.get(pk=receipt["completion_id"]).user is None
+    certification_update(actor=trainer, certification=certification, number=" ace-4242 ", cpr_aed_valid_until=None)
+    completion = ProviderCompletion.objects.get(pk=receipt["completion_id"])
+    assert completion.user == trainer and completion.activity.user == trainer
+
+
 def test_void_stops_the_engine_counting_and_keeps_both_in_the_log(api_a, course_a, trainer):
     CertificationFactory(
         user=trainer, credential=Credential.objects.get(code="ACE-CPT"), certified_on=dt.date(2025, 1, 1)
@@ -213,3 +225,20 @@ def test_a_malformed_batch_is_a_400_naming_completions(api_a, body):
     r = api_a.post(URL, body, format="json")
     assert r.status_code == 400
     assert "completions" in r.json()
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"record_id": "r-1\x00", "attendee_email": "x@example.com"}, "record_id"),
+        ({"certification_number": "ACE-1\x00"}, "certification_number"),
+        ({"attendee_email": "x\x00@example.com"}, "attendee_email"),
+        ({"attendee_email": "x@example.com", "course_number": "CEP123456\x00"}, "course_number"),
+    ],
+)
+def test_a_nul_character_is_a_rejected_record_not_a_500(api_a, course_a, record, field):
+    # PostgreSQL refuses NUL in any string parameter, even in a WHERE clause.
+    body = {"completions": [{"course_number": "CEP123456", "completed_on": "2026-01-01", **record}]}
+    r = api_a.post(URL, body, format="json")
+    assert r.status_code == 200
+    assert r.json()["receipts"][0] == {**r.json()["receipts"][0], "status": "rejected", "field": field}

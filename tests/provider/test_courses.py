@@ -78,3 +78,11 @@ def test_it_checks_ownership_of_courses(api_a2, api_b, course_a):
         assert client.post(f"{URL}/CEP123456/retire").status_code == 404
     course_a.refresh_from_db()
     assert course_a.title != "Mine" and not course_a.is_retired
+
+
+def test_a_nul_in_a_course_number_of_the_url_or_the_filter_is_a_4xx(api_a, course_a):
+    # PostgreSQL refuses a NUL even in a WHERE clause: these were 500s.
+    assert api_a.get(f"{URL}/CEP123456%00").status_code == 404
+    assert api_a.post(f"{URL}/CEP123456%00/retire").status_code == 404
+    r = api_a.get("/api/v1/provider/completions?course_number=CEP%00")
+    assert r.status_code == 400 and "course_number" in r.json()

@@ -130,6 +130,27 @@ def test_a_key_still_running_is_a_409(api_a, provider_a):
     assert not ApprovedCourse.objects.exists()
 
 
+def test_a_key_left_running_by_a_dead_process_can_be_retried(api_a, provider_a):
+    # The process died between claiming the key and storing the answer: not a 409 for the next 24 hours.
+    import json
+
+    from credits.provider_services import request_fingerprint
+
+    body = {"course_number": "CA12345", "title": "T", "amount": "0.5"}
+    fp = request_fingerprint(method="POST", path=URL, body=json.dumps(body).encode())
+    row = IdempotencyKey.objects.create(provider=provider_a, key="orphan", fingerprint=fp)
+    IdempotencyKey.objects.filter(pk=row.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+
+    def post():
+        data = json.dumps(body)
+        return api_a.generic("POST", URL, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY="orphan")
+
+    r = post()
+    assert r.status_code == 201 and ApprovedCourse.objects.filter(course_number="CA12345").exists()
+    replay = post()
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+
+
 def test_keys_are_per_provider(api_a, api_a2):
     body = {"course_number": "CA12345", "title": "T", "amount": "0.5"}
     assert api_a.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared").status_code == 201
