@@ -23,7 +23,9 @@ def audit_detail(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Thank you: the auditor has been told your documents are ready.")
+            messages.success(
+                request, "Thank you: your documents are marked ready, and the audit is now in the auditors' queue."
+            )
         return redirect("audit_detail", audit.pk)
     return render(
         request, "audits/audit_detail.html", {"audit": audit, "documentation": audit_documentation(audit=audit)}

@@ -284,7 +284,8 @@ def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Qu
 
     with scopes_disabled():
         versions = rule_versions(organization_ids=[certification.credential.organization_id])
-    params = version_in_force(versions=versions[certification.credential.organization_id], on=cycle.start).params
+    # Fees are those published on the day of payment; the cycle's dates stay those of its start.
+    params = version_in_force(versions=versions[certification.credential.organization_id], on=on).params
     fees, base = params.fees, certification.credential.renewal_fee
     if cycle.recorded_status == Cycle.EMERITUS:
         return Quote(

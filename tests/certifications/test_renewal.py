@@ -61,6 +61,20 @@ def test_renewing_in_grace_charges_the_late_fee_and_keeps_the_anniversary(acsm):
     assert renewal.submitted_at.date() == dt.date(2025, 7, 20)
 
 
+def test_the_late_fee_is_the_one_published_on_the_day_of_payment(acsm):
+    from certifications.models import RuleSetVersion
+    from certifications.selectors import renewal_quote
+
+    current = RuleSetVersion.objects.get(organization=acsm.credential.organization, status="published")
+    params = {**current.params, "fees": {**current.params["fees"], "late": "95"}}
+    RuleSetVersion.objects.create(
+        organization=current.organization, effective_from=dt.date(2025, 5, 1), status="published", params=params
+    )
+    cycle = acsm.cycles.get()
+    assert renewal_quote(certification=acsm, cycle=cycle, on=dt.date(2025, 4, 20)).fee == Decimal("140")  # 60 + 80
+    assert renewal_quote(certification=acsm, cycle=cycle, on=dt.date(2025, 7, 20)).fee == Decimal("155")  # 60 + 95
+
+
 def test_grace_period_credits_complete_the_cycle_being_renewed(shipped, trainer):
     acsm = certify(trainer, "ACSM-CPT", start=START)
     earn(trainer, 40, dt.date(2024, 5, 1))
