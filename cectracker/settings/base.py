@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "cectracker.pagination.LimitOffsetPage",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"evaluate": env("EVALUATE_RATE", default="120/min")},

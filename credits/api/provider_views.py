@@ -11,12 +11,12 @@ from django_scopes import scope
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import IsProviderKey, ProviderKeyAuthentication, ProviderKeyThrottle
+from cectracker.pagination import LimitOffsetPage
 from certifications.rules.engine import course_key
 
 from .. import provider_services as services
@@ -72,7 +72,7 @@ class ProviderAPIView(APIView):
 
     @cached_property
     def paginator(self):
-        return LimitOffsetPagination()
+        return LimitOffsetPage()
 
     @property
     def provider(self):

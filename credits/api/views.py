@@ -4,12 +4,12 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Organization
+from cectracker.pagination import LimitOffsetPage
 from certifications.api.views import TrainerApiView
 
 from .. import selectors, services
@@ -44,12 +44,6 @@ class TrainerApi(TrainerApiView):
         return selectors.activity_get(user=self.request.user, pk=pk)
 
 
-class Page(LimitOffsetPagination):
-    """Limit/offset pages of at most 200: a huge `limit` would overflow the database's integers (a 500)."""
-
-    max_limit = 200
-
-
 def _with_evidence(queryset):
     return queryset.prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
 
@@ -75,7 +69,7 @@ class ActivityListApi(TrainerApi):
                 date_to=data.get("completed_to"),
             )
         )
-        paginator = Page()
+        paginator = LimitOffsetPage()
         page = paginator.paginate_queryset(activities, request, view=self)
         context = {"applications": selectors.activity_applications(user=request.user)}
         return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True, context=context).data)
@@ -182,7 +176,7 @@ class EvidenceDetailApi(TrainerApi):
 class PetitionListApi(TrainerApi):
     @extend_schema(operation_id="petitions_list", parameters=PAGE_PARAMETERS, responses={200: PetitionPageSerializer})
     def get(self, request):
-        paginator = Page()
+        paginator = LimitOffsetPage()
         page = paginator.paginate_queryset(selectors.petition_list(user=request.user), request, view=self)
         return paginator.get_paginated_response(PetitionOutputSerializer(page, many=True).data)
 

@@ -242,3 +242,12 @@ def test_a_nul_character_is_a_rejected_record_not_a_500(api_a, course_a, record,
     r = api_a.post(URL, body, format="json")
     assert r.status_code == 200
     assert r.json()["receipts"][0] == {**r.json()["receipts"][0], "status": "rejected", "field": field}
+
+
+def test_huge_paging_values_are_capped_not_a_500(api_a, course_a, trainer):
+    report(api_a, rec(attendee_email="trainer@example.com"))
+    for query in ({"limit": "100000000000000000000"}, {"offset": "100000000000000000000"}):
+        for url in (URL, "/api/v1/provider/courses"):
+            response = api_a.get(url, query)
+            assert response.status_code == 200, (url, query, response.content[:200])
+    assert len(api_a.get(URL, {"limit": "100000000000000000000"}).json()["results"]) == 1
