@@ -70,7 +70,9 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
 
     def __str__(self):
-        return self.title or f"{self.get_kind_display()} on {self.completed_on}"
+        from .kinds import short_label  # kinds imports the engine's labels, not the models
+
+        return self.title or f"{short_label(self.kind)} on {self.completed_on:%m/%d/%Y}"
 
 
 def evidence_path(instance, filename):

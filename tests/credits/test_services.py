@@ -247,3 +247,12 @@ def test_the_last_file_of_an_activity_with_a_pending_petition_is_kept(trainer, a
     Petition.objects.filter(activity=activity).update(status="denied")
     evidence_delete(actor=trainer, evidence=first, today=today)
     assert not Evidence.objects.filter(activity=activity).exists()
+
+
+def test_an_activity_without_a_title_is_named_by_its_kind_and_date(trainer):
+    import datetime as dt
+
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory(user=trainer, kind="approved_course", title="", completed_on=dt.date(2026, 3, 1))
+    assert str(activity) == "Approved course on 03/01/2026"
