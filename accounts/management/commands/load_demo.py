@@ -22,10 +22,13 @@ def demo_user(email: str, name: str, **extra) -> User:
 class Command(BaseCommand):
     help = "Load the ACE and ACSM defaults, their staff, a demo trainer and a demo provider (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        with scopes_disabled():
-            self.load()
+        with transaction.atomic(), scopes_disabled():
+            logins = self.load()
+        # After the commit, so the demo's notification emails (console backend) print above the logins.
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000 with:"))
+        for email, what in logins:
+            self.stdout.write(f"  {email:<28} {DEMO_PASSWORD}   ({what})")
 
     def load(self):
         from certifications.defaults import load_defaults
@@ -59,7 +62,4 @@ class Command(BaseCommand):
         renewer = demo_user("riley@cectracker.demo", "Riley Renewer")
         logins.insert(1, ("riley@cectracker.demo", "trainer whose ACSM renewal was selected for audit"))
         load_back_office_demo(trainer=trainer, renewer=renewer, organizations=orgs)
-
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000 with:"))
-        for email, what in logins:
-            self.stdout.write(f"  {email:<28} {DEMO_PASSWORD}   ({what})")
+        return logins
