@@ -113,15 +113,16 @@ def notify_many(*, requests: Iterable[Request]) -> list[int]:
 
 
 class _Titles:
-    """Subject lines for one `notify_many` call. A subject reads a few context values (credential, days
-    left...), so thousands of reminders share a few hundred subjects: each is rendered once, keyed by the
-    values of every name its template mentions (plain str/int/bool/None only; anything else renders)."""
+    """Subject lines. A subject reads a few context values (credential, days left...), so thousands of
+    reminders share far fewer subjects: each is rendered once, keyed by its template and the values of
+    every name the template mentions (plain str/int/bool/None only; anything else is rendered)."""
 
     _PLAIN = (str, int, bool, type(None))
+    _rendered: dict[tuple, str] = {}  # shared by every call, emptied when it grows past _LIMIT
+    _LIMIT = 20_000
 
     def __init__(self) -> None:
         self.templates: dict[str, tuple[Any, tuple[str, ...]]] = {}
-        self.rendered: dict[tuple, str] = {}
 
     def render(self, *, kind: str, context: dict[str, Any]) -> str:
         if kind not in self.templates:
@@ -129,13 +130,16 @@ class _Titles:
             self.templates[kind] = (template, _names_in(template))
         template, names = self.templates[kind]
         values = tuple(context.get(name, _ABSENT) for name in names)
-        if all(type(value) in self._PLAIN or value is _ABSENT for value in values):
-            key = (kind, tuple((type(value), value) for value in values))
-            title = self.rendered.get(key)
-            if title is None:
-                title = self.rendered[key] = _title(template, context)
-            return title
-        return _title(template, context)
+        if not all(type(value) in self._PLAIN or value is _ABSENT for value in values):
+            return _title(template, context)
+        # The template object is part of the key: a reloaded template (development) renders afresh.
+        key = (template, kind, tuple((type(value), value) for value in values))
+        title = self._rendered.get(key)
+        if title is None:
+            if len(self._rendered) >= self._LIMIT:
+                self._rendered.clear()
+            title = self._rendered[key] = _title(template, context)
+        return title
 
 
 _ABSENT = object()
@@ -185,6 +189,18 @@ def _insert_new(*, rows: list[tuple], now) -> list[tuple[int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def notifications_recorded(*, user_ids: Iterable[int], keys: Iterable[str]) -> set[tuple[int, str, str, date | None]]:
+    """(user id, kind, key, due date) of every ledger row about one of `keys` for one of these people (one query)."""
+    from .notification_models import Notification
+
+    user_ids, keys = list(user_ids), list(keys)
+    if not user_ids or not keys:
+        return set()
+    return set(
+        Notification.objects.filter(user_id__in=user_ids, key__in=keys).values_list("user_id", "kind", "key", "due_on")
+    )
 
 
 def _enqueue(ids: list[int]) -> None:
