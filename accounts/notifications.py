@@ -199,7 +199,9 @@ def notifications_recorded(*, user_ids: Iterable[int], keys: Iterable[str]) -> s
     if not user_ids or not keys:
         return set()
     return set(
-        Notification.objects.filter(user_id__in=user_ids, key__in=keys).values_list("user_id", "kind", "key", "due_on")
+        Notification.objects.filter(user_id__in=user_ids, key__in=keys)
+        .order_by()  # a set: no sort
+        .values_list("user_id", "kind", "key", "due_on")
     )
 
 
