@@ -58,6 +58,16 @@ class Request:
     due_on: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What deciding a notification reads of a person: batch callers load these values instead of users."""
+
+    pk: int
+    email: str
+    is_active: bool
+    notification_preferences: dict | None
+
+
 def notify(
     *, user, kind: str, key: str, context: dict[str, Any] | None = None, due_on: date | None = None
 ) -> int | None:
@@ -70,17 +80,15 @@ def notify(
 
 def notify_many(*, requests: Iterable[Request]) -> list[int]:
     """Record many notifications in one INSERT (duplicates skipped); emails are enqueued on commit."""
-    rows, now, subjects = [], timezone.now(), {}
+    rows, now, titles = [], timezone.now(), _Titles()
     for req in requests:
         if req.kind not in KINDS:
             raise ValueError(f"unknown notification kind {req.kind!r}")
-        prefs = preferences(user=req.user)[req.kind]
+        prefs = _channels(user=req.user, kind=req.kind)
         context = dict(req.context)
         url = context.get("url") or default_url(kind=req.kind)
         context["url"] = url
-        if req.kind not in subjects:
-            subjects[req.kind] = get_template(f"notifications/email/{req.kind}.subject.txt")
-        title = subjects[req.kind].render(context).strip()
+        title = titles.render(kind=req.kind, context=context)
         wants_email = prefs["email"] and req.user.is_active and bool(req.user.email)
         rows.append(
             (
@@ -88,7 +96,7 @@ def notify_many(*, requests: Iterable[Request]) -> list[int]:
                 req.kind,
                 req.key[:200],
                 req.due_on,
-                " ".join(title.split())[:300],
+                title,
                 url[:300],
                 json.dumps(context, cls=DjangoJSONEncoder),
                 prefs["in_app"],
@@ -102,6 +110,64 @@ def notify_many(*, requests: Iterable[Request]) -> list[int]:
     if to_send:
         transaction.on_commit(lambda: _enqueue(to_send))
     return [pk for pk, _ in inserted]
+
+
+class _Titles:
+    """Subject lines. A subject reads a few context values (credential, days left...), so thousands of
+    reminders share far fewer subjects: each is rendered once, keyed by its template and the values of
+    every name the template mentions (plain str/int/bool/None only; anything else is rendered)."""
+
+    _PLAIN = (str, int, bool, type(None))
+    _rendered: dict[tuple, str] = {}  # shared by every call, emptied when it grows past _LIMIT
+    _LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.templates: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+    def render(self, *, kind: str, context: dict[str, Any]) -> str:
+        if kind not in self.templates:
+            template = get_template(f"notifications/email/{kind}.subject.txt")
+            self.templates[kind] = (template, _names_in(template))
+        template, names = self.templates[kind]
+        values = tuple(context.get(name, _ABSENT) for name in names)
+        if not all(type(value) in self._PLAIN or value is _ABSENT for value in values):
+            return _title(template, context)
+        # The template object is part of the key: a reloaded template (development) renders afresh.
+        key = (template, kind, tuple((type(value), value) for value in values))
+        title = self._rendered.get(key)
+        if title is None:
+            if len(self._rendered) >= self._LIMIT:
+                self._rendered.clear()
+            title = self._rendered[key] = _title(template, context)
+        return title
+
+
+_ABSENT = object()
+
+
+def _title(template, context: dict[str, Any]) -> str:
+    return " ".join(template.render(context).strip().split())[:300]
+
+
+def _names_in(template) -> tuple[str, ...]:
+    """Every identifier inside the template's tags and variables (a superset of the context names it reads)."""
+    import re
+
+    from django.template.base import Lexer, TokenType
+
+    names: set[str] = set()
+    for token in Lexer(template.template.source).tokenize():
+        if token.token_type in (TokenType.VAR, TokenType.BLOCK):
+            names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", token.contents))
+    return tuple(sorted(names))
+
+
+def _channels(*, user, kind: str) -> dict[str, bool]:
+    """`preferences(user=user)[kind]`, without building every other kind's."""
+    value = (user.notification_preferences or {}).get(kind, True)
+    if isinstance(value, dict):
+        return {channel: bool(value.get(channel, True)) for channel in CHANNELS}
+    return {channel: bool(value) for channel in CHANNELS}
 
 
 def _insert_new(*, rows: list[tuple], now) -> list[tuple[int, str]]:
@@ -123,6 +189,20 @@ def _insert_new(*, rows: list[tuple], now) -> list[tuple[int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def notifications_recorded(*, user_ids: Iterable[int], keys: Iterable[str]) -> set[tuple[int, str, str, date | None]]:
+    """(user id, kind, key, due date) of every ledger row about one of `keys` for one of these people (one query)."""
+    from .notification_models import Notification
+
+    user_ids, keys = list(user_ids), list(keys)
+    if not user_ids or not keys:
+        return set()
+    return set(
+        Notification.objects.filter(user_id__in=user_ids, key__in=keys)
+        .order_by()  # a set: no sort
+        .values_list("user_id", "kind", "key", "due_on")
+    )
 
 
 def _enqueue(ids: list[int]) -> None:

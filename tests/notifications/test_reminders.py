@@ -292,3 +292,26 @@ def test_the_sweep_runs_where_scopes_are_enforced(ace, shipped, monkeypatch):
 def test_reminders_link_to_the_certification_page_when_it_exists(ace):
     sweep(ACE_END - D(90))
     assert Notification.objects.get().url == f"/certifications/{ace.pk}/"
+
+
+def test_a_certification_already_told_today_is_not_evaluated_again_but_a_new_reminder_still_goes(ace, monkeypatch):
+    """The skip before evaluating: every reminder its dates allow is in the ledger → no engine run;
+    one of them missing (here CPR/AED, due later than the cycle-ending one) → evaluated and sent."""
+    import certifications.reminders as reminders
+
+    assert sweep(ACE_END - D(90))["created"] == 1
+    evaluated = []
+    real = reminders.certifications_progress
+    monkeypatch.setattr(
+        reminders,
+        "certifications_progress",
+        lambda *, certifications, as_of: (
+            evaluated.extend(certifications) or real(certifications=certifications, as_of=as_of)
+        ),
+    )
+    stats = sweep(ACE_END - D(89))
+    assert (stats["skipped"], stats["created"], evaluated) == (1, 0, [])
+    ace.cpr_aed_valid_until = ACE_END - D(10)  # ACE has no CPR/AED condition: nothing more is due
+    ace.save()
+    assert sweep(ACE_END - D(88))["skipped"] == 0 and evaluated == [ace]
+    assert ledger() == [("cycle_ending", ACE_END - D(90))]
