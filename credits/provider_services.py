@@ -42,7 +42,9 @@ def course_number_clean(*, organization, number: Any) -> str:
     params = version_in_force(versions=versions, on=timezone.localdate()).params if versions else None
     regex = params.course_number_regex if params is not None else None
     if len(key) > 20 or (regex is not None and not regex.fullmatch(key)):
-        raise ValidationError({"course_number": f"{key!r} is not a {organization.short_name} course number."})
+        raise ValidationError(
+            {"course_number": f"{key} does not follow the {organization.short_name} course-number format."}
+        )
     return key
 
 

@@ -26,6 +26,8 @@ def test_it_refuses_a_number_outside_the_org_format(api_a, number):
     r = api_a.post(URL, {"course_number": number, "title": "T", "amount": "0.5"}, format="json")
     assert r.status_code == 400
     assert "course_number" in r.json()
+    if number:  # plain words ("a ACE course number" before)
+        assert r.json()["course_number"] == [f"{number} does not follow the ACE course-number format."]
 
 
 def test_acsm_has_no_number_format(api_b):
