@@ -1,12 +1,9 @@
 """The calculator page's form: a credential, its cycle, and activity rows whose fields follow their kind."""
 
 from django import forms
-from django_scopes import scopes_disabled
 
 from cectracker.forms import FlexibleDateField
 from certifications.rules.params import ACTIVITY_KINDS
-
-from .models import Credential
 
 # The fields a person fills in for each kind of activity (RULES §8); the others are not shown.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,15 +45,11 @@ MAX_ROWS = 50
 
 
 def credential_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Active credentials grouped by organization, for a <select>."""
-    with scopes_disabled():
-        credentials = Credential.objects.filter(is_active=True).select_related("organization")
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for credential in credentials:
-            groups.setdefault(credential.organization.short_name, []).append(
-                (credential.code, f"{credential.code} · {credential.name}")
-            )
-    return list(groups.items())
+    """Active credentials grouped by organization, valued by code, for a <select>."""
+    from .forms import credential_groups
+    from .selectors import credentials_available
+
+    return credential_groups(credentials_available(), by_code=True)
 
 
 def _amount(label: str, help_text: str = "") -> forms.DecimalField:

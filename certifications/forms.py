@@ -68,12 +68,17 @@ class CertificationAddForm(forms.Form):
         return data
 
 
-def credential_choices(credentials) -> list:
-    """Choices for the credential select, grouped by organization."""
+def credential_groups(credentials, *, by_code: bool = False) -> list:
+    """<select> option groups of credentials by organization; values are ids, or codes with `by_code`."""
     groups: dict[str, list] = {}
     for c in credentials:
-        groups.setdefault(c.organization.short_name, []).append((c.pk, f"{c.code}: {c.name}"))
-    return [("", "Choose a certification…")] + list(groups.items())
+        groups.setdefault(c.organization.short_name, []).append((c.code if by_code else c.pk, f"{c.code}: {c.name}"))
+    return list(groups.items())
+
+
+def credential_choices(credentials) -> list:
+    """Choices for the credential select of the add form, grouped by organization."""
+    return [("", "Choose a certification…")] + credential_groups(credentials)
 
 
 class CertificationEditForm(forms.Form):

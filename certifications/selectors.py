@@ -366,18 +366,12 @@ def cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tuple[Progres
 
 def certification_for_user(*, user: User, pk: int) -> Certification:
     """One of the person's own certifications; anyone else's (or none) is a 404."""
-    from django.http import Http404
+    from django.shortcuts import get_object_or_404
 
-    with scopes_disabled():
-        certification = (
-            Certification.objects.filter(user=user, pk=pk).select_related("credential__organization").first()
-        )
-    if certification is None:
-        raise Http404("No such certification.")
-    return certification
+    return get_object_or_404(certifications_of(user=user), pk=pk)
 
 
-def credential_choices(*, organization_id: int | None = None) -> list[Credential]:
+def credentials_available(*, organization_id: int | None = None) -> list[Credential]:
     """Active credentials a person can add, optionally of one organization (public catalog data)."""
     with scopes_disabled():
         rows = Credential.objects.filter(is_active=True).select_related("organization")

@@ -17,10 +17,10 @@ from .selectors import (
     certification_cycle,
     certification_cycles,
     certification_for_user,
+    credentials_available,
     renewal_preview,
     user_progress,
 )
-from .selectors import credential_choices as credentials_available
 from .services import certification_add, certification_remove, certification_renew, certification_update
 
 
