@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
-from certifications.rules.engine import OUTSIDE_CYCLE
-from certifications.selectors import Progress, cycle_progress
+from certifications.selectors import Progress, cycle_statement
 
 from .models import Audit
 
@@ -62,23 +61,19 @@ class Documentation:
 def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documentation:
     """Every activity counted toward the audited cycle (applied > 0) with its evidence; what is missing;
     and the activities of the cycle that count for nothing, with the reason."""
-    from credits.models import Activity
+    from credits.models import Evidence
 
-    progress = cycle_progress(cycle=audit.cycle, as_of=as_of)
     # The person's activities outside the cycle are none of the audit's business (nor the organization's).
-    results = {int(a.id): a for a in progress.result.activities if a.reason != OUTSIDE_CYCLE}
+    progress, lines = cycle_statement(cycle=audit.cycle, as_of=as_of)
+    evidence: dict[int, list] = {line.activity.pk: [] for line in lines}
     with scopes_disabled():
-        activities = Activity.objects.filter(pk__in=results, user_id=audit.user_id).prefetch_related("evidence")
-        by_id = {a.pk: a for a in activities}
+        for item in Evidence.objects.filter(activity_id__in=evidence).order_by("uploaded_at", "pk"):
+            evidence[item.activity_id].append(item)
     rows, uncounted = [], []
-    for pk, applied in results.items():
-        activity = by_id.get(pk)
-        if activity is not None:
-            evidence = list(activity.evidence.all())
-            row = DocumentRow(activity, applied.applied, applied.reason, evidence, applied.detail)
-            (rows if applied.applied > 0 else uncounted).append(row)
-    for listed in (rows, uncounted):
-        listed.sort(key=lambda r: (r.activity.completed_on, r.activity.pk))
+    for line in lines:
+        applied = line.applied
+        row = DocumentRow(line.activity, applied.applied, applied.reason, evidence[line.activity.pk], applied.detail)
+        (rows if applied.applied > 0 else uncounted).append(row)
     return Documentation(progress, rows, uncounted)
 
 

@@ -40,7 +40,8 @@ def certification_reinstate(*, actor: User, organization: Organization, certific
             # The status as of a future date says nothing about today: a current certification would pass.
             raise ValidationError({"on": "The reinstatement date cannot be in the future."})
         cycle = _current_cycle(certification)
-        status = cycle_progress(cycle=cycle, as_of=on).result.status
+        result = cycle_progress(cycle=cycle, as_of=on).result
+        status = result.status
         if status not in REINSTATABLE or Renewal.objects.filter(cycle=cycle).exists():
             raise ValidationError(
                 {"on": f"Only a lapsed, expired or emeritus certification is reinstated (this one is {status})."}
@@ -48,7 +49,7 @@ def certification_reinstate(*, actor: User, organization: Organization, certific
         if on < cycle.start:
             raise ValidationError({"on": "The reinstatement date cannot be before the current cycle began."})
         quote = renewal_quote(certification=certification, cycle=cycle, on=on)
-        earned = cycle_progress(cycle=cycle, as_of=on).result.earned
+        earned = result.earned
         next_cycle = cycle_create(certification=certification, start=on)
         renewal = Renewal.objects.create(
             cycle=cycle,

@@ -116,11 +116,7 @@ def _evaluate(*, certification, cycle, activities, petitions, versions, previous
 
 def user_progress(*, user: User, as_of: date | None = None) -> list[Progress]:
     """Every certification of the person with its current cycle evaluated, in a fixed number of queries."""
-    with scopes_disabled():
-        certifications = list(
-            Certification.objects.filter(user=user).select_related("credential__organization").order_by("created_at")
-        )
-    return certifications_progress(certifications=certifications, as_of=as_of)
+    return certifications_progress(certifications=certifications_of(user=user), as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,39 +226,13 @@ def _renewed_until(cycle: Cycle) -> date | None:
 
 
 def cycle_progress(*, cycle: Cycle, as_of: date | None = None) -> Progress:
-    """One cycle (current or past) of a certification, evaluated."""
-    from credits.models import Activity, Petition
-
-    as_of = as_of or timezone.localdate()
+    """One cycle (current or past) of a certification, evaluated by the one batch path."""
     with scopes_disabled():
         certification = Certification.objects.select_related("credential__organization").get(pk=cycle.certification_id)
-        earlier = list(
-            Cycle.objects.filter(certification=certification, start__lte=cycle.start)
-            .select_related("renewal")
-            .order_by("start")
-        )
-        activities = list(
-            Activity.objects.filter(user_id=certification.user_id, voided_at__isnull=True).select_related(
-                "new_credential__organization"
-            )
-        )
-        petitions = {
-            (p.activity_id, p.organization_id): p
-            for p in Petition.objects.filter(
-                activity__user_id=certification.user_id, organization_id=certification.credential.organization_id
-            )
-        }
-        versions = rule_versions(organization_ids=[certification.credential.organization_id])
-    result = _evaluate(
-        certification=certification,
-        cycle=cycle,
-        activities=activities,
-        petitions=petitions,
-        versions=versions[certification.credential.organization_id],
-        previous_until=_previous_until(earlier),
-        as_of=as_of,
-    )
-    return Progress(certification, cycle, result)
+    for progress in certifications_progress(certifications=[certification], as_of=as_of, all_cycles=True):
+        if progress.cycle.pk == cycle.pk:
+            return progress
+    raise Cycle.DoesNotExist(f"cycle {cycle.pk} is not a cycle of certification {certification.pk}")
 
 
 @dataclass(frozen=True)
@@ -350,18 +320,27 @@ class StatementLine:
     applied: object  # rules.engine.AppliedActivity
 
 
-def cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tuple[Progress, list[StatementLine]]:
-    """A cycle evaluated by `cycle_progress`, with each activity dated in the cycle (or its grace) and what it applied.
+def cycle_statements(*, progress: list[Progress]) -> list[tuple[Progress, list[StatementLine]]]:
+    """Evaluated cycles, each with the activities dated in it (or its grace) and what they applied; one query.
 
-    Activities the engine puts outside the cycle are left out: they belong to another cycle."""
+    Activities the engine puts outside a cycle are left out of it: they belong to another cycle."""
     from credits.models import Activity
 
     from .rules.engine import OUTSIDE_CYCLE
 
-    progress = cycle_progress(cycle=cycle, as_of=as_of)
-    applied = {item.id: item for item in progress.result.activities if item.reason != OUTSIDE_CYCLE}
-    activities = Activity.objects.filter(pk__in=[int(pk) for pk in applied]).order_by("completed_on", "pk")
-    return progress, [StatementLine(activity, applied[str(activity.pk)]) for activity in activities]
+    applied = [{int(a.id): a for a in p.result.activities if a.reason != OUTSIDE_CYCLE} for p in progress]
+    wanted = {pk for items in applied for pk in items}
+    with scopes_disabled():
+        activities = list(Activity.objects.filter(pk__in=wanted).order_by("completed_on", "pk"))
+    return [
+        (p, [StatementLine(a, items[a.pk]) for a in activities if a.pk in items])
+        for p, items in zip(progress, applied, strict=True)
+    ]
+
+
+def cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tuple[Progress, list[StatementLine]]:
+    """One cycle evaluated, with each activity dated in it and what it applied (see `cycle_statements`)."""
+    return cycle_statements(progress=[cycle_progress(cycle=cycle, as_of=as_of)])[0]
 
 
 def certification_for_user(*, user: User, pk: int) -> Certification:

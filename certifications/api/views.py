@@ -11,7 +11,16 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certifications.selectors import certifications_of, cycle_progress, cycle_statement, cycles_of, user_progress
+from certifications.selectors import (
+    certification_cycles,
+    certification_for_user,
+    certifications_of,
+    certifications_progress,
+    cycle_statement,
+    cycle_statements,
+    cycles_of,
+    user_progress,
+)
 from certifications.services import certification_add
 
 from .serializers import (
@@ -173,7 +182,7 @@ class CertificationListCreateApi(TrainerApiView):
         except IntegrityError as err:  # the same credential added by a concurrent request
             detail = {"credential": [f"You already hold {values['credential'].code}."]}
             raise serializers.ValidationError(detail) from err
-        progress = cycle_progress(cycle=cycles_of(user=request.user).filter(certification=certification).get())
+        [progress] = certifications_progress(certifications=[certification])
         return Response(CertificationOutput(certification_data(certification, progress)).data, status.HTTP_201_CREATED)
 
 
@@ -186,9 +195,8 @@ class CertificationDetailApi(TrainerApiView):
         tags=["certifications"],
     )
     def get(self, request, pk: int):
-        certification = get_object_or_404(certifications_of(user=request.user), pk=pk)
-        current = cycles_of(user=request.user).filter(certification=certification).order_by("start").last()
-        progress = cycle_progress(cycle=current) if current is not None else None
+        certification = certification_for_user(user=request.user, pk=pk)
+        progress = next(iter(certifications_progress(certifications=[certification])), None)  # the current cycle
         return Response(CertificationOutput(certification_data(certification, progress)).data)
 
 
@@ -201,9 +209,9 @@ class CertificationCyclesApi(TrainerApiView):
         tags=["certifications"],
     )
     def get(self, request, pk: int):
-        certification = get_object_or_404(certifications_of(user=request.user), pk=pk)
-        cycles = cycles_of(user=request.user).filter(certification=certification).order_by("-start")
-        data = [cycle_detail_data(*cycle_statement(cycle=cycle)) for cycle in cycles]
+        certification = certification_for_user(user=request.user, pk=pk)
+        newest_first = certification_cycles(certification=certification)[::-1]
+        data = [cycle_detail_data(*statement) for statement in cycle_statements(progress=newest_first)]
         return Response(CycleDetailOutput(data, many=True).data)
 
 
