@@ -85,9 +85,6 @@ def audit_for_person(*, user, pk: int) -> Audit:
 
 def audits_of(*, certification) -> list:
     """The audits of a person's certification, newest first (the person sees them on its page)."""
-    from django_scopes import scopes_disabled
-
-    from .models import Audit
-
     with scopes_disabled():
-        return list(Audit.objects.filter(cycle__certification=certification).select_related("cycle", "organization"))
+        rows = Audit.objects.filter(cycle__certification=certification).select_related("cycle", "organization")
+        return list(rows.order_by("-selected_at", "-pk"))
