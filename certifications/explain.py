@@ -19,7 +19,7 @@ STATUS_LABELS = {
     "requirements_met": ("Requirements met", "Everything required is earned: the certification can be renewed."),
     "renewed": ("Renewed", "The cycle was renewed."),
     "grace": (
-        "Grace period",
+        "Grace period (inactive)",
         "The cycle has ended: the certification is expired and inactive until renewed with the late fee.",
     ),
     "expired": ("Expired", "The cycle ended without a renewal."),

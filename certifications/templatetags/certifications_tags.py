@@ -4,25 +4,17 @@ from decimal import Decimal
 
 from django import template
 
+from certifications.explain import STATUS_LABELS
 from certifications.forecast import amount_text
 
 register = template.Library()
 
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "requirements_met": "Requirements met",
-    "renewed": "Renewed",
-    "grace": "Grace period (inactive)",
-    "expired": "Expired",
-    "lapsed": "Lapsed",
-    "inactive": "Inactive",
-    "emeritus": "Emeritus",
-}
-
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    """A cycle status in words (the calculator's labels: one table for every page)."""
+    label = STATUS_LABELS.get(status)
+    return label[0] if label else status.replace("_", " ").capitalize()
 
 
 @register.filter
