@@ -14,8 +14,8 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, User
 from accounts.notifications import notify
 from accounts.services import log_action
-from certifications.backoffice_selectors import params_in_force
 from certifications.models import Cycle
+from certifications.selectors import params_in_force
 
 from .models import Audit, AuditConsideration, AuditPacket, AuditTally
 

@@ -7,16 +7,7 @@ from django_scopes import scopes_disabled
 
 from .models import Certification, Cycle
 from .rules.dates import add_years
-from .rules.engine import version_in_force
-from .rules.params import RuleParams
-from .selectors import rule_versions
-
-
-def params_in_force(*, organization_id: int, on: date) -> RuleParams:
-    """The organization's published rules in force on `on`."""
-    with scopes_disabled():
-        versions = rule_versions(organization_ids=[organization_id])
-    return version_in_force(versions=versions[organization_id], on=on).params
+from .selectors import params_in_force
 
 
 @dataclass

@@ -11,11 +11,11 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, User
 from accounts.services import log_action
 
-from .backoffice_selectors import emeritus_eligibility, params_in_force
+from .backoffice_selectors import emeritus_eligibility
 from .emeritus_models import EmeritusApplication
 from .models import Certification, Cycle, Renewal
 from .rules.engine import EMERITUS, EXPIRED, LAPSED
-from .selectors import cycle_progress, renewal_quote
+from .selectors import cycle_progress, params_in_force, renewal_quote
 from .services import cycle_create
 
 REINSTATABLE = (LAPSED, EXPIRED, EMERITUS)

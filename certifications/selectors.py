@@ -22,7 +22,7 @@ from accounts.models import Organization, User
 
 from .forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
 from .models import Certification, Credential, Cycle, RuleSetVersion
-from .rules.engine import ActivityInput, CredentialInfo, CycleResult, RuleVersion, evaluate
+from .rules.engine import ActivityInput, CredentialInfo, CycleResult, RuleVersion, evaluate, version_in_force
 from .rules.params import RuleParams
 
 
@@ -57,6 +57,13 @@ def rule_versions(*, organization_ids: list[int] | None = None) -> dict[int, tup
             params = _params(row.id, json.dumps(row.params, sort_keys=True))
             out[row.organization_id].append(RuleVersion(row.effective_from, params))
     return {org_id: tuple(v) for org_id, v in out.items()}
+
+
+def params_in_force(*, organization_id: int, on: date) -> RuleParams | None:
+    """The organization's published rules in force on `on` (None before it has published any)."""
+    with scopes_disabled():
+        versions = rule_versions(organization_ids=[organization_id]).get(organization_id)
+    return version_in_force(versions=versions, on=on).params if versions else None
 
 
 def credential_info(credential: Credential) -> CredentialInfo:
@@ -250,12 +257,9 @@ class Quote:
 def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Quote:
     """The fee for renewing `cycle` on `on`: on time, late in grace, or reinstatement after lapse."""
     from .models import Renewal
-    from .rules.engine import version_in_force
 
-    with scopes_disabled():
-        versions = rule_versions(organization_ids=[certification.credential.organization_id])
     # Fees are those published on the day of payment; the cycle's dates stay those of its start.
-    params = version_in_force(versions=versions[certification.credential.organization_id], on=on).params
+    params = params_in_force(organization_id=certification.credential.organization_id, on=on)
     fees, base = params.fees, certification.credential.renewal_fee
     if cycle.recorded_status == Cycle.EMERITUS:
         return Quote(
@@ -445,7 +449,7 @@ class RenewalPreview:
 
 def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> RenewalPreview:
     """Check a renewal of `cycle` on `on` against the engine's result and the quote (RULES §3)."""
-    from .rules.engine import cycle_for, next_cycle_start, version_in_force
+    from .rules.engine import cycle_for, next_cycle_start
 
     progress = cycle_progress(cycle=cycle, as_of=on)
     result = progress.result
@@ -470,9 +474,7 @@ def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> 
             "Update your CPR/AED expiry date first."
         )
     next_start = next_cycle_start(cycle=result.cycle)
-    with scopes_disabled():
-        versions = rule_versions(organization_ids=[certification.credential.organization_id])
-    params = version_in_force(versions=versions[certification.credential.organization_id], on=next_start).params
+    params = params_in_force(organization_id=certification.credential.organization_id, on=next_start)
     next_end = cycle_for(start=next_start, params=params).end
     return RenewalPreview(cycle, progress, quote, next_start, next_end, problems)
 

@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.services import log_action
 
 from .models import Certification, Credential, Cycle, Renewal
-from .rules.engine import cycle_for, version_in_force
-from .selectors import rule_versions
+from .rules.engine import cycle_for
+from .selectors import params_in_force
 
 # Dates a person can record (certified, cycle start, CPR/AED expiry): anything else is a typing mistake.
 EARLIEST_DATE = date(1950, 1, 1)
@@ -30,8 +30,7 @@ def _date_range_errors(**values: date | None) -> dict[str, str]:
 
 def cycle_create(*, certification: Certification, start: date) -> Cycle:
     """Create the cycle starting on `start`, with its end and grace end from the rules in force then."""
-    versions = rule_versions(organization_ids=[certification.credential.organization_id])
-    params = version_in_force(versions=versions[certification.credential.organization_id], on=start).params
+    params = params_in_force(organization_id=certification.credential.organization_id, on=start)
     dates = cycle_for(start=start, params=params)
     return Cycle.objects.create(
         certification=certification, start=dates.start, end=dates.end, grace_until=dates.grace_until

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization
-from certifications.backoffice_selectors import params_in_force
+from certifications.selectors import params_in_force
 
 from .models import Evidence, Petition
 

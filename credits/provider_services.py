@@ -21,8 +21,8 @@ from accounts.models import Provider, User
 from accounts.notifications import notify
 from accounts.services import action_log_entry, log_action, log_actions
 from certifications.models import Certification
-from certifications.rules.engine import course_key, version_in_force
-from certifications.selectors import rule_versions
+from certifications.rules.engine import course_key
+from certifications.selectors import params_in_force
 
 from .models import Activity, ApprovedCourse
 from .provider_models import IdempotencyKey, ProviderCompletion
@@ -38,8 +38,7 @@ def course_number_clean(*, organization, number: Any) -> str:
     if not isinstance(number, str) or not course_key(number):
         raise ValidationError({"course_number": "A course number is required."})
     key = course_key(number)
-    versions = rule_versions(organization_ids=[organization.pk]).get(organization.pk)
-    params = version_in_force(versions=versions, on=timezone.localdate()).params if versions else None
+    params = params_in_force(organization_id=organization.pk, on=timezone.localdate())
     regex = params.course_number_regex if params is not None else None
     if len(key) > 20 or (regex is not None and not regex.fullmatch(key)):
         raise ValidationError(

@@ -18,7 +18,7 @@ from audits.selectors import organizations_auditing
 from certifications.models import Certification, Cycle
 from certifications.rules.engine import course_key, evidence_retained_until, version_in_force
 from certifications.rules.params import RETAIN_AFTER_RENEWAL
-from certifications.selectors import rule_versions
+from certifications.selectors import params_in_force, rule_versions
 
 from .models import Activity, ApprovedCourse, Evidence, Petition
 
@@ -184,9 +184,9 @@ def course_lookup(*, number: str, organization: Organization, on: date | None = 
     key = course_key(number)
     if not key:
         return CourseLookup(EMPTY, key, None, "")
-    versions = rule_versions(organization_ids=[organization.pk]).get(organization.pk)
-    if versions:
-        regex = version_in_force(versions=versions, on=on or timezone.localdate()).params.course_number_regex
+    params = params_in_force(organization_id=organization.pk, on=on or timezone.localdate())
+    if params is not None:
+        regex = params.course_number_regex
         if regex is not None and not regex.fullmatch(key):
             return CourseLookup(
                 MALFORMED,

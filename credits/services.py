@@ -128,13 +128,10 @@ def _clean_approved_course(clean: dict[str, Any], errors: dict[str, list[str]]) 
 
 
 def _has_course_format(organization: Organization, on: date | None) -> bool:
-    from certifications.rules.engine import version_in_force
-    from certifications.selectors import rule_versions
+    from certifications.selectors import params_in_force
 
-    versions = rule_versions(organization_ids=[organization.pk]).get(organization.pk)
-    if not versions:
-        return False
-    return version_in_force(versions=versions, on=on or timezone.localdate()).params.course_number_regex is not None
+    params = params_in_force(organization_id=organization.pk, on=on or timezone.localdate())
+    return params is not None and params.course_number_regex is not None
 
 
 @transaction.atomic
