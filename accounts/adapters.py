@@ -7,7 +7,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         msg = self.render_mail(template_prefix, email, context)
-        from .tasks import send_email_task
+        from accounts.notifications.services import send_email_task
 
         html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), None)
         payload = {"subject": msg.subject, "body": msg.body, "to": list(msg.to), "html": html}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ActionLog, Membership, Notification, Organization, Provider, User
+from accounts.models import ActionLog, Membership, Notification, Organization, Provider, User
 
 
 @admin.register(User)

@@ -1,6 +1,6 @@
 from django_scopes import scopes_disabled
 
-from .models import Membership
+from accounts.models import Membership
 
 
 def navigation(request):
@@ -18,7 +18,7 @@ def navigation(request):
             return list(user.providers.select_related("organization"))
 
     def unread_notifications():
-        from .notifications import unread_count
+        from accounts.notifications.services import unread_count
 
         return unread_count(user=user)
 

@@ -1,7 +1,29 @@
 import zoneinfo
+from urllib.parse import unquote
 
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is a 400 before any view runs: PostgreSQL
+    refuses it even in a WHERE clause, so every lookup it reached would be a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        message = "A NUL character is not allowed here."
+        if "\x00" in request.path:
+            errors = {"detail": message}
+        elif "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            errors = {key: [message] for key, values in request.GET.lists() if "\x00" in key + "".join(values)}
+        else:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(errors or {"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class TenantScopeMiddleware:

@@ -143,5 +143,5 @@ class ActionLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
 
 
-from .api_keys import ProviderApiKey  # noqa: E402, F401
-from .notification_models import Notification  # noqa: E402, F401
+from accounts.apikeys.models import ProviderApiKey  # noqa: E402, F401
+from accounts.notifications.models import Notification  # noqa: E402, F401

@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from .api_keys import ProviderApiKey, api_key_generate, api_key_hash
-from .models import ActionLog, Membership, Organization, Provider, User
+from accounts.apikeys.models import ProviderApiKey, api_key_generate, api_key_hash
+from accounts.models import ActionLog, Membership, Organization, Provider, User
 
 
 def log_action(

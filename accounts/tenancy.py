@@ -5,12 +5,13 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django_scopes import scope, scopes_disabled
 
-from .models import Membership
+from accounts.models import Membership
+from cectracker.forms import add_service_errors
 
 
 def staff_membership(user, org_slug: str) -> Membership | None:
@@ -58,3 +59,20 @@ def staff_view(*roles: str):
         return wrapper
 
     return decorator
+
+
+def staff_form_post(request, form, *, act, success: str, roles: tuple[str, ...] = ()) -> bool:
+    """The back office's one POST shape. A member outside `roles` is refused (403); then the bound form
+    is validated and `act(cleaned_data)` calls the service, whose ValidationError lands on the form.
+    True when the service went through: `success` is queued as a message and the view redirects."""
+    if roles and request.membership.role not in roles:
+        raise PermissionDenied("Your role does not allow this.")
+    if not form.is_valid():
+        return False
+    try:
+        act(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, success)
+    return True

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import notification_views, views
+from accounts import views
+from accounts.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.home, name="home"),

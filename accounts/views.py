@@ -9,16 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import ApiKeyForm, ProviderForm
-from .models import ActionLog, Membership, Provider, ProviderApiKey
-from .services import (
+from accounts.forms import ApiKeyForm, ProviderForm
+from accounts.models import ActionLog, Membership, Provider, ProviderApiKey
+from accounts.services import (
     api_token_regenerate,
     api_token_revoke,
     provider_api_key_create,
     provider_api_key_revoke,
     provider_create,
 )
-from .tenancy import staff_view
+from accounts.tenancy import staff_view
 
 
 def home(request):

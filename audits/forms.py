@@ -1,8 +1,7 @@
 from django import forms
 
+from audits.models import Audit
 from cectracker.forms import FlexibleDateField
-
-from .models import Audit
 
 
 class AuditOutcomeForm(forms.Form):

@@ -11,9 +11,8 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from audits.selectors import audit_documentation
 from cectracker.pdf import render_pdf
-
-from .selectors import audit_documentation
 
 MAX_IMAGE_SIDE = 1600  # pixels: a letter page at ~180 dpi; keeps packets and memory small
 

@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
+from audits.models import Audit
 from certifications.selectors import Progress, cycle_statement
-
-from .models import Audit
 
 
 def organizations_auditing(*, person) -> set[int]:

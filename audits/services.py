@@ -5,19 +5,19 @@ import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
+from celery import shared_task
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
-from accounts.notifications import notify
+from accounts.notifications.services import notify
 from accounts.services import log_action
+from audits.models import Audit, AuditConsideration, AuditPacket, AuditTally
 from certifications.models import Cycle
 from certifications.selectors import params_in_force
-
-from .models import Audit, AuditConsideration, AuditPacket, AuditTally
 
 _rng = secrets.SystemRandom()
 
@@ -228,7 +228,6 @@ def audit_sweep(*, today: date) -> dict[str, int]:
 @transaction.atomic
 def audit_packet_request(*, actor: User, audit: Audit) -> AuditPacket:
     """Queue a PDF packet of the audit; the task is sent once the transaction commits."""
-    from .tasks import audit_packet_task
 
     packet = AuditPacket.objects.create(audit=audit, requested_by=actor)
     log_action(
@@ -247,7 +246,7 @@ def audit_packet_render(*, packet_id: int) -> AuditPacket:
     """Render the packet (idempotent: a done packet is left alone; a redelivered running one renders again)."""
     from django.core.files.base import ContentFile
 
-    from .packet import packet_pdf
+    from audits.packet import packet_pdf
 
     with scopes_disabled():
         claimed = AuditPacket.objects.filter(pk=packet_id, state__in=[AuditPacket.QUEUED, AuditPacket.RUNNING]).update(
@@ -267,3 +266,21 @@ def audit_packet_render(*, packet_id: int) -> AuditPacket:
         packet.state, packet.pages, packet.finished_at = AuditPacket.DONE, pages, timezone.now()
         packet.save(update_fields=["file", "state", "pages", "finished_at"])
     return packet
+
+
+# Celery tasks: thin, take ids, call the service above. Each keeps the name it was first
+# published under, because beat rows and queued messages carry it.
+
+
+# Retries only for a database that is briefly away; backoff stays far below half the visibility timeout.
+_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
+
+
+@shared_task(name="audits.tasks.audit_packet_task", acks_late=True, reject_on_worker_lost=True, **_RETRY)
+def audit_packet_task(packet_id: int) -> str:
+    return audit_packet_render(packet_id=packet_id).state
+
+
+@shared_task(name="audits.tasks.audits_sweep_task", acks_late=True, **_RETRY)
+def audits_sweep_task() -> dict:
+    return audit_sweep(today=timezone.localdate())

@@ -110,7 +110,7 @@ def build(*, certifications: int, activities: int, all_due: bool, seed: int = 7)
 
 
 def sweep_once(label: str) -> None:
-    import accounts.notifications as notifications
+    import accounts.notifications.services as notifications
     from certifications.reminders import reminders_sweep
 
     published = []

@@ -1,4 +1,4 @@
-"""Celery app configured from Django settings (CELERY_ namespace), tasks autodiscovered."""
+"""Celery app configured from Django settings (CELERY_ namespace); CELERY_IMPORTS names the task modules."""
 
 import os
 
@@ -8,4 +8,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cectracker.settings.local")
 
 app = Celery("cectracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .exports.models import CalendarFeed
+from certifications.exports.models import CalendarFeed
 
 
 @admin.register(CalendarFeed)

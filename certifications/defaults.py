@@ -4,9 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import Organization
-
-from .models import Credential, RuleSetVersion
-from .rules import defaults as shipped
+from certifications.models import Credential, RuleSetVersion
+from certifications.rules import defaults as shipped
 
 
 def load_defaults() -> list[Organization]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from .rules import add_months
+from certifications.rules import add_months
 
 # (months ago, kind, awarding organization, course number, title, amount, hours)
 DEMO_ACTIVITIES = [
@@ -37,11 +37,10 @@ def load_back_office_demo(*, trainer, renewer, organizations) -> None:
     audit with its documents not yet in. Made through the services, like real data; safe to run again."""
     from audits.services import audit_consider
     from cectracker.pdf import html_to_pdf
+    from certifications.models import Certification, Credential
+    from certifications.services import certification_add, certification_renew
     from credits.models import Activity
     from credits.services import activity_create, evidence_attach, petition_submit
-
-    from .models import Certification, Credential
-    from .services import certification_add, certification_renew
 
     today = timezone.localdate()
     acsm = organizations["ACSM"]
@@ -110,10 +109,9 @@ def _demo_certifications(*, trainer) -> None:
     """ACE-CPT in progress (a year into its cycle) and ACSM-CPT nearly done, with a year of activities.
 
     Dates are relative to today, so the dashboard looks alive whenever the demo is loaded."""
+    from certifications.models import Certification, Credential
+    from certifications.services import certification_add
     from credits.models import Activity
-
-    from .models import Certification, Credential
-    from .services import certification_add
 
     today = timezone.localdate()
     plans = [

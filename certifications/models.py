@@ -154,5 +154,5 @@ class Renewal(models.Model):
         return f"Renewal of {self.cycle}"
 
 
-from .emeritus_models import EmeritusApplication  # noqa: E402,F401
-from .exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)
+from certifications.backoffice.models import EmeritusApplication  # noqa: E402,F401
+from certifications.exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)

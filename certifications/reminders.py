@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from celery import shared_task
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
@@ -30,16 +31,15 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership
-from accounts.notifications import (
+from accounts.notifications.services import (
     Recipient,
     Request,
     notifications_pending_enqueue,
     notifications_recorded,
     notify_many,
 )
-
-from .models import Certification, Credential, Cycle
-from .rules.engine import (
+from certifications.models import Certification, Credential, Cycle
+from certifications.rules.engine import (
     EXPIRED,
     GRACE,
     IN_PROGRESS,
@@ -49,8 +49,8 @@ from .rules.engine import (
     cycle_status,
     version_in_force,
 )
-from .rules.engine import Cycle as EngineCycle
-from .selectors import Progress, certifications_progress, rule_versions
+from certifications.rules.engine import Cycle as EngineCycle
+from certifications.selectors import Progress, certifications_progress, rule_versions
 
 THRESHOLDS = (180, 90, 30, 7)
 GRACE_ENDING_DAYS = 30
@@ -335,3 +335,11 @@ def _day(value: date) -> str:
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# Celery tasks: thin, take ids, call the service above. Each keeps the name it was first
+# published under, because beat rows and queued messages carry it.
+@shared_task(name="certifications.tasks.reminders_sweep_task", acks_late=True)
+def reminders_sweep_task(*, as_of: str | None = None) -> dict[str, int]:
+    """The daily sweep (django-celery-beat); `as_of` is an ISO date, today by default. Safe to run twice."""
+    return reminders_sweep(as_of=date.fromisoformat(as_of) if as_of else None)

@@ -19,11 +19,17 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
-
-from .forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
-from .models import Certification, Credential, Cycle, RuleSetVersion
-from .rules.engine import ActivityInput, CredentialInfo, CycleResult, RuleVersion, evaluate, version_in_force
-from .rules.params import RuleParams
+from certifications.forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
+from certifications.models import Certification, Credential, Cycle, RuleSetVersion
+from certifications.rules.engine import (
+    ActivityInput,
+    CredentialInfo,
+    CycleResult,
+    RuleVersion,
+    evaluate,
+    version_in_force,
+)
+from certifications.rules.params import RuleParams
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,7 @@ class Quote:
 
 def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Quote:
     """The fee for renewing `cycle` on `on`: on time, late in grace, or reinstatement after lapse."""
-    from .models import Renewal
+    from certifications.models import Renewal
 
     # Fees are those published on the day of payment; the cycle's dates stay those of its start.
     params = params_in_force(organization_id=certification.credential.organization_id, on=on)
@@ -328,9 +334,8 @@ def cycle_statements(*, progress: list[Progress]) -> list[tuple[Progress, list[S
     """Evaluated cycles, each with the activities dated in it (or its grace) and what they applied; one query.
 
     Activities the engine puts outside a cycle are left out of it: they belong to another cycle."""
+    from certifications.rules.engine import OUTSIDE_CYCLE
     from credits.models import Activity
-
-    from .rules.engine import OUTSIDE_CYCLE
 
     applied = [{int(a.id): a for a in p.result.activities if a.reason != OUTSIDE_CYCLE} for p in progress]
     wanted = {pk for items in applied for pk in items}
@@ -449,7 +454,7 @@ class RenewalPreview:
 
 def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> RenewalPreview:
     """Check a renewal of `cycle` on `on` against the engine's result and the quote (RULES §3)."""
-    from .rules.engine import cycle_for, next_cycle_start
+    from certifications.rules.engine import cycle_for, next_cycle_start
 
     progress = cycle_progress(cycle=cycle, as_of=on)
     result = progress.result
@@ -499,9 +504,8 @@ def evaluate_request(
 
     `activities` are dicts with the API's field names. Bad input raises ValidationError keyed by field,
     activity fields as `activities.<index>.<field>`."""
+    from certifications.rules.engine import cycle_for, version_in_force
     from credits.models import ApprovedCourse
-
-    from .rules.engine import cycle_for, version_in_force
 
     known, all_versions = _calculator_rules()
     errors: dict[str, list[str]] = {}
@@ -575,7 +579,7 @@ def _calculator_rules() -> tuple[dict[str, Credential], dict[int, tuple[RuleVers
 
 def _catalog_amounts(*, organization: Organization, activities, model) -> dict[str, Decimal]:
     """Catalog amounts of the organization's courses named by approved courses that state no amount."""
-    from .rules.engine import course_key
+    from certifications.rules.engine import course_key
 
     wanted = {
         course_key(a.get("course_number"))
@@ -591,7 +595,7 @@ def _catalog_amounts(*, organization: Organization, activities, model) -> dict[s
 
 def _activity_errors(item, *, params, known, catalog) -> dict[str, str]:
     """What makes one described activity impossible to evaluate (RULES §8), by field."""
-    from .rules.engine import course_key
+    from certifications.rules.engine import course_key
 
     kind, errors = item["kind"], {}
     amount = item.get("amount")
@@ -624,7 +628,7 @@ def _activity_errors(item, *, params, known, catalog) -> dict[str, str]:
 
 
 def _calculator_input(item, *, index: int, known, catalog) -> ActivityInput:
-    from .rules.engine import course_key
+    from certifications.rules.engine import course_key
 
     amount = item.get("amount")
     if amount is None and item["kind"] == "approved_course":

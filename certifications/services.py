@@ -10,10 +10,9 @@ from django_scopes import scopes_disabled
 
 from accounts.models import User
 from accounts.services import log_action
-
-from .models import Certification, Credential, Cycle, Renewal
-from .rules.engine import cycle_for
-from .selectors import params_in_force
+from certifications.models import Certification, Credential, Cycle, Renewal
+from certifications.rules.engine import cycle_for
+from certifications.selectors import params_in_force
 
 # Dates a person can record (certified, cycle start, CPR/AED expiry): anything else is a typing mistake.
 EARLIEST_DATE = date(1950, 1, 1)
@@ -92,7 +91,7 @@ def certification_add(
                 {"credential": f"You already have your {credential.code} certification here."}
             ) from exc
         cycle = cycle_create(certification=certification, start=cycle_start)
-        from credits.provider_services import completion_claims_attach  # credits imports certifications
+        from credits.providers.services import completion_claims_attach  # credits imports certifications
 
         completion_claims_attach(user=user, certification=certification)
     log_action(
@@ -125,7 +124,7 @@ def certification_update(
             return certification
         certification.save(update_fields=["number", "cpr_aed_valid_until"])
         if certification.number and certification.number != before["number"]:
-            from credits.provider_services import completion_claims_attach  # credits imports certifications
+            from credits.providers.services import completion_claims_attach  # credits imports certifications
 
             # Provider completions reported under this number attach now (issue 6), as on certification_add.
             completion_claims_attach(user=certification.user, certification=certification)
@@ -181,8 +180,7 @@ def certification_renew(*, actor: User, certification: Certification, on: date, 
     Idempotent: a cycle already renewed returns its renewal. Raises ValidationError when the requirements
     are not met or only the organization can act (lapsed, expired, emeritus)."""
     from audits import services as audits_services
-
-    from .selectors import renewal_preview
+    from certifications.selectors import renewal_preview
 
     with transaction.atomic(), scopes_disabled():
         # One renewal at a time per certification: concurrent submissions queue here.

@@ -9,10 +9,9 @@ from django.views.decorators.http import require_GET
 
 from audits.selectors import audits_of
 from cectracker.forms import add_service_errors
-
-from .forecast import percent
-from .forms import CertificationAddForm, CertificationEditForm, credential_choices
-from .selectors import (
+from certifications.forecast import percent
+from certifications.forms import CertificationAddForm, CertificationEditForm, credential_choices
+from certifications.selectors import (
     certification_current_cycle,
     certification_cycle,
     certification_cycles,
@@ -21,7 +20,7 @@ from .selectors import (
     renewal_preview,
     user_progress,
 )
-from .services import certification_add, certification_remove, certification_renew, certification_update
+from certifications.services import certification_add, certification_remove, certification_renew, certification_update
 
 
 @login_required

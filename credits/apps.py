@@ -5,4 +5,4 @@ class CreditsConfig(AppConfig):
     name = "credits"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from credits import signals  # noqa: F401

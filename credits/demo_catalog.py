@@ -14,8 +14,7 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, Provider
 from certifications.rules.engine import course_key
 from certifications.selectors import rule_versions
-
-from .models import ApprovedCourse
+from credits.models import ApprovedCourse
 
 COURSES_PER_ORGANIZATION = 200
 ACE_PREFIXES = ("CEP", "CP", "CA", "CS", "CL")

@@ -7,8 +7,7 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization
 from cectracker.forms import FlexibleDateField
 from certifications.models import Credential
-
-from .kinds import FIELD_LABELS, KIND_CHOICES, KIND_FIELDS, REQUIRED
+from credits.kinds import FIELD_LABELS, KIND_CHOICES, KIND_FIELDS, REQUIRED
 
 _KNOWN_OTHER_ORGS = ("NASM", "NSCA", "ACE", "ACSM", "NCCPT", "AFAA")
 _HELP = {

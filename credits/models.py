@@ -70,7 +70,7 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
 
     def __str__(self):
-        from .kinds import short_label  # kinds imports the engine's labels, not the models
+        from credits.kinds import short_label  # kinds imports the engine's labels, not the models
 
         return self.title or f"{short_label(self.kind)} on {self.completed_on:%m/%d/%Y}"
 
@@ -130,4 +130,4 @@ class Petition(models.Model):
         return f"Petition {self.pk} ({self.status})"
 
 
-from .provider_models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401
+from credits.providers.models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401

@@ -19,8 +19,7 @@ from certifications.models import Certification, Cycle
 from certifications.rules.engine import course_key, evidence_retained_until, version_in_force
 from certifications.rules.params import RETAIN_AFTER_RENEWAL
 from certifications.selectors import params_in_force, rule_versions
-
-from .models import Activity, ApprovedCourse, Evidence, Petition
+from credits.models import Activity, ApprovedCourse, Evidence, Petition
 
 
 def evidence_visible_to(*, user, evidence: Evidence) -> bool:

@@ -16,11 +16,10 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization, User
 from accounts.services import log_action
 from certifications.models import Certification, Credential
-
-from .kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
-from .models import Activity, Evidence, Petition
-from .selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
-from .uploads import check_evidence_file
+from credits.kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
+from credits.models import Activity, Evidence, Petition
+from credits.selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
+from credits.uploads import check_evidence_file
 
 MAX_EVIDENCE_PER_ACTIVITY = 20
 MAX_FIGURE = Decimal("1000000")  # amounts, hours and credit hours are stored with 8 digits

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from credits import views
+from credits.petitions import views as petitions
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
@@ -15,14 +16,8 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("petitions/", views.petition_list, name="petition_list"),
 ]
-org_urlpatterns: list = []
-
-# --- issue5: the petition queue of the back office ---
-from django.urls import path  # noqa: E402
-
-from . import org_views  # noqa: E402
-
-org_urlpatterns += [
-    path("petitions/", org_views.org_petitions, name="org_petitions"),
-    path("petitions/<int:pk>/", org_views.org_petition, name="org_petition"),
+# Back office (under /org/<slug>/): the petition queue.
+org_urlpatterns = [
+    path("petitions/", petitions.org_petitions, name="org_petitions"),
+    path("petitions/<int:pk>/", petitions.org_petition, name="org_petition"),
 ]

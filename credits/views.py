@@ -15,12 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organization
 from cectracker.forms import add_service_errors
-
-from . import selectors, services
-from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
-from .kinds import KIND_FIELDS, KIND_LABELS, short_label
-from .models import Activity, Evidence
-from .uploads import content_length_too_big, install_upload_handlers
+from credits import selectors, services
+from credits.forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
+from credits.kinds import KIND_FIELDS, KIND_LABELS, short_label
+from credits.models import Activity, Evidence
+from credits.uploads import content_length_too_big, install_upload_handlers
 
 PAGE_SIZE = 25
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ActionLog
-from accounts.notifications import notify
+from accounts.notifications.services import notify
 from certifications.defaults import load_defaults
 from certifications.models import Credential
 from credits.models import Activity, Evidence

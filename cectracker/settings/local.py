@@ -1,7 +1,7 @@
 """Local development: `make run` (SQLite, console email, eager Celery unless REDIS_URL is set)."""
 
-from .base import *  # noqa: F403
-from .base import env
+from cectracker.settings.base import *  # noqa: F403
+from cectracker.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 CECT_REQUIRE_MFA_FOR_ADMINS = env.bool("CECT_REQUIRE_MFA_FOR_ADMINS", default=False)

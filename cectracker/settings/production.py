@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, with no default, so a missing one fails at start."""
 
-from .base import *  # noqa: F403
-from .base import env
+from cectracker.settings.base import *  # noqa: F403
+from cectracker.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")

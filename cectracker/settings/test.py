@@ -5,8 +5,8 @@ import socket
 import sys
 import tempfile
 
-from .base import *  # noqa: F403
-from .base import env
+from cectracker.settings.base import *  # noqa: F403
+from cectracker.settings.base import env
 
 
 def _answers(host: str, port: int) -> bool:

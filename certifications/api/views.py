@@ -11,6 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from certifications.api.serializers import (
+    CertificationCreateInput,
+    CertificationOutput,
+    CycleDetailOutput,
+    certification_data,
+    cycle_detail_data,
+)
 from certifications.selectors import (
     certification_cycles,
     certification_for_user,
@@ -22,14 +29,6 @@ from certifications.selectors import (
     user_progress,
 )
 from certifications.services import certification_add
-
-from .serializers import (
-    CertificationCreateInput,
-    CertificationOutput,
-    CycleDetailOutput,
-    certification_data,
-    cycle_detail_data,
-)
 
 ERRORS = OpenApiTypes.OBJECT  # {"field": ["message", ...]}, nested like the input
 UNAUTHORIZED = OpenApiResponse(

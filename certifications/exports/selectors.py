@@ -3,10 +3,9 @@
 from datetime import date
 
 from accounts.models import User
+from certifications.exports.ical import AllDayEvent
+from certifications.exports.models import CalendarFeed, feed_token_hash
 from certifications.selectors import certifications_of, cycle_statement, cycles_of
-
-from .ical import AllDayEvent
-from .models import CalendarFeed, feed_token_hash
 
 UID_DOMAIN = "cectracker"
 

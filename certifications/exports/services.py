@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import log_action
-
-from .models import CalendarFeed, feed_token_hash
+from certifications.exports.models import CalendarFeed, feed_token_hash
 
 
 @transaction.atomic

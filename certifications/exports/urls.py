@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from certifications.exports import views
 
 urlpatterns = [
     path("exports/", views.exports, name="exports"),

@@ -9,16 +9,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from certifications.exports.csv import csv_lines
+from certifications.exports.ical import ical_calendar
+from certifications.exports.selectors import calendar_events, calendar_feed_active, calendar_feed_for_token
+from certifications.exports.selectors import transcript_pdf as render_transcript
+from certifications.exports.services import calendar_feed_create, calendar_feed_revoke
 from certifications.selectors import certifications_of, cycles_of
 from credits.kinds import short_label
 from credits.models import Activity
 from credits.selectors import activity_applications
-
-from .csv import csv_lines
-from .ical import ical_calendar
-from .selectors import calendar_events, calendar_feed_active, calendar_feed_for_token
-from .selectors import transcript_pdf as render_transcript
-from .services import calendar_feed_create, calendar_feed_revoke
 
 
 @login_required

@@ -1,7 +1,7 @@
 """The CEC rules engine: pure Python, no Django, no I/O (see ARCHITECTURE "The rules engine is the heart")."""
 
-from .dates import add_months, add_years
-from .engine import (
+from certifications.rules.dates import add_months, add_years
+from certifications.rules.engine import (
     REASONS,
     STATUSES,
     ActivityInput,
@@ -17,7 +17,7 @@ from .engine import (
     next_cycle_start,
     version_in_force,
 )
-from .params import ACTIVITY_KINDS, RuleParams, RuleParamsError
+from certifications.rules.params import ACTIVITY_KINDS, RuleParams, RuleParamsError
 
 __all__ = [
     "ACTIVITY_KINDS",

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .engine import CredentialInfo, RuleVersion
-from .params import RuleParams
+from certifications.rules.engine import CredentialInfo, RuleVersion
+from certifications.rules.params import RuleParams
 
 # Kinds both organizations never credit (RULES §6 ineligible_activity).
 _NEVER = {

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from .dates import add_months, add_years
-from .params import (
+from certifications.rules.dates import add_months, add_years
+from certifications.rules.params import (
     ACTIVITY_KINDS,
     INELIGIBLE,
     LETTER_GRADES,
@@ -31,7 +31,7 @@ from .params import (
     KindRule,
     RuleParams,
 )
-from .params import NOT_APPROVED as KIND_NOT_APPROVED
+from certifications.rules.params import NOT_APPROVED as KIND_NOT_APPROVED
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -8,9 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certifications.models import Credential
-
-from ..kinds import LOGGABLE_KINDS
-from ..models import Activity, Evidence, Petition
+from credits.kinds import LOGGABLE_KINDS
+from credits.models import Activity, Evidence, Petition
 
 
 def _decimal(**kwargs):

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import provider_views as provider
-from . import views
+from credits.api import views
+from credits.providers import api as provider
 
 urlpatterns: list = [
     path("provider/courses", provider.CourseListView.as_view(), name="provider-courses"),

@@ -11,11 +11,8 @@ from rest_framework.response import Response
 from accounts.models import Organization
 from cectracker.pagination import LimitOffsetPage
 from certifications.api.views import TrainerApiView
-
-from .. import selectors, services
-from ..models import Evidence
-from ..uploads import content_length_too_big, install_upload_handlers
-from .serializers import (
+from credits import selectors, services
+from credits.api.serializers import (
     ActivityFilterSerializer,
     ActivityInputSerializer,
     ActivityOutputSerializer,
@@ -26,6 +23,8 @@ from .serializers import (
     PetitionOutputSerializer,
     PetitionPageSerializer,
 )
+from credits.models import Evidence
+from credits.uploads import content_length_too_big, install_upload_handlers
 
 BAD_INPUT = OpenApiResponse(description='Bad input: `{"field": ["message"]}` naming each offending field.')
 NOT_FOUND = OpenApiResponse(description="No such object among your own.")

@@ -190,7 +190,7 @@ def test_the_sweep_reminds_then_fails_unanswered_audits_once(audit, trainer, not
 def test_the_sweep_is_scheduled_daily_with_beat(settings):
     from celery.schedules import crontab
 
-    from audits.tasks import audits_sweep_task
+    from audits.services import audits_sweep_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["audits-daily-sweep"]
     assert entry["task"] == audits_sweep_task.name

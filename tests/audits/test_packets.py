@@ -95,7 +95,7 @@ def test_a_real_worker_renders_the_packet(celery_worker_process, shipped, traine
 
 
 def test_the_tasks_acknowledge_late():
-    from audits.tasks import audit_packet_task, audits_sweep_task
+    from audits.services import audit_packet_task, audits_sweep_task
 
     assert audit_packet_task.acks_late and audit_packet_task.reject_on_worker_lost
     assert audits_sweep_task.acks_late

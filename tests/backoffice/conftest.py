@@ -34,9 +34,9 @@ def notified(monkeypatch):
     import importlib
 
     for module in (
-        "credits.petition_services",
+        "credits.petitions.services",
         "audits.services",
-        "certifications.backoffice_services",
+        "certifications.backoffice.services",
     ):
         try:
             monkeypatch.setattr(importlib.import_module(module), "notify", record)

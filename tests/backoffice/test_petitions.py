@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import ActionLog, Membership
 from credits.models import Evidence, Petition
-from credits.petition_services import petition_decide
+from credits.petitions.services import petition_decide
 from tests.factories import CertificationFactory, MembershipFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db

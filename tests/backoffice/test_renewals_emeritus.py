@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ActionLog
-from certifications.backoffice_selectors import emeritus_eligibility
+from certifications.backoffice.selectors import emeritus_eligibility
 from certifications.models import Cycle, EmeritusApplication, Renewal
 from certifications.services import cycle_create
 from tests.factories import CertificationFactory
@@ -167,7 +167,7 @@ def test_apply_then_approve_makes_it_emeritus_and_displays_the_suffix(client, ve
 
 
 def test_reinstating_from_emeritus_uses_the_emeritus_fee(client, veteran, trainer, reviewer_b, admin_b, org_b):
-    from certifications.backoffice_services import emeritus_apply, emeritus_decide
+    from certifications.backoffice.services import emeritus_apply, emeritus_decide
 
     application = emeritus_apply(user=trainer, certification=veteran, retired_attested=True)
     emeritus_decide(actor=reviewer_b, organization=org_b, application_id=application.pk, approve=True)
@@ -189,9 +189,10 @@ def test_denial_needs_a_reason_and_other_people_get_404(client, veteran, trainer
     assert client.get(reverse("org_emeritus_application", args=["ace", application.pk])).status_code == 404
 
 
-def test_the_certification_search_ignores_a_nul_instead_of_a_500(client, reviewer_b, trainer, acsm_cpt):
+def test_the_certification_search_refuses_a_nul_instead_of_a_500(client, reviewer_b, trainer, acsm_cpt):
     certification = CertificationFactory(user=trainer, credential=acsm_cpt, number="ACSM-77")
     client.force_login(reviewer_b)
     response = client.get(reverse("org_certifications", args=["acsm"]), {"q": "ACSM-77\x00"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the NUL middleware answers before the view
+    response = client.get(reverse("org_certifications", args=["acsm"]), {"q": "ACSM-77"})
     assert list(response.context["page"]) == [certification]

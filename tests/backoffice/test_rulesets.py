@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import ActionLog
 from certifications.models import RuleSetVersion
 from certifications.rules.params import RuleParams
-from certifications.ruleset_selectors import ruleset_preview
-from certifications.ruleset_services import ruleset_draft_create, ruleset_draft_update, ruleset_publish
+from certifications.rulesets.selectors import ruleset_preview
+from certifications.rulesets.services import ruleset_draft_create, ruleset_draft_update, ruleset_publish
 from tests.factories import ActivityFactory, CertificationFactory
 
 pytestmark = pytest.mark.django_db

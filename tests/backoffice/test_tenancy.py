@@ -9,7 +9,7 @@ from accounts.services import provider_create
 from audits.models import Audit, AuditPacket
 from audits.services import audit_packet_render
 from certifications.models import EmeritusApplication, RuleSetVersion
-from certifications.ruleset_services import ruleset_draft_create
+from certifications.rulesets.services import ruleset_draft_create
 from tests.factories import CertificationFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from certifications.api.evaluate_views import REQUEST_EXAMPLE
+from certifications.calculator.api import REQUEST_EXAMPLE
 
 pytestmark = pytest.mark.django_db
 

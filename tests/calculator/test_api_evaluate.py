@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from certifications.api.evaluate_views import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
+from certifications.calculator.api import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
 from credits.models import ApprovedCourse
 
 pytestmark = pytest.mark.django_db

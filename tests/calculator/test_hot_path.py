@@ -5,7 +5,8 @@ import json
 import pytest
 
 from certifications import selectors
-from certifications.api.evaluate_serializers import (
+from certifications.calculator.api import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
+from certifications.calculator.serializers import (
     ActivityField,
     ActivityInSerializer,
     EvaluateInSerializer,
@@ -13,7 +14,6 @@ from certifications.api.evaluate_serializers import (
     evaluate_input,
     result_payload,
 )
-from certifications.api.evaluate_views import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
 from certifications.models import Credential
 
 ACTIVITIES = [

@@ -75,7 +75,7 @@ def test_a_shortfall_shows_the_reason_in_words(client, shipped):
 def test_the_page_and_the_api_give_the_same_figures(client, shipped):
     from rest_framework.test import APIClient
 
-    from certifications.api.evaluate_views import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
+    from certifications.calculator.api import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
 
     api = APIClient().post("/api/v1/evaluate", REQUEST_EXAMPLE, format="json").json()
     html = client.post("/calculator/", posted(*WORKED_EXAMPLE), **HX).content.decode()

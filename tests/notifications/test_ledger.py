@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Notification
-from accounts.notifications import notification_send, notify
+from accounts.notifications.services import notification_send, notify
 from tests.factories import UserFactory
 
 from .backends import FlakyBackend
@@ -120,7 +120,7 @@ def test_smtp_failures_are_retried_until_the_email_goes(
 def test_a_failure_that_never_ends_leaves_the_row_pending_for_the_next_sweep(
     trainer, settings, eager_retries, django_capture_on_commit_callbacks
 ):
-    from accounts.tasks import notification_send_task
+    from accounts.notifications.services import notification_send_task
 
     settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
     FlakyBackend.failures = 100
@@ -136,7 +136,7 @@ def test_a_failure_that_never_ends_leaves_the_row_pending_for_the_next_sweep(
 def test_the_task_retries_with_exponential_backoff_below_the_visibility_timeout():
     from django.conf import settings
 
-    from accounts.tasks import notification_send_task as task
+    from accounts.notifications.services import notification_send_task as task
 
     assert task.retry_backoff == 30 and task.max_retries >= 5
     assert smtplib.SMTPException in task.autoretry_for

@@ -271,7 +271,7 @@ def test_the_management_command_refuses_a_bad_date(db):
 def test_beat_runs_the_sweep_daily():
     from django.conf import settings
 
-    from certifications.tasks import reminders_sweep_task
+    from certifications.reminders import reminders_sweep_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-daily-sweep"]
     assert entry["task"] == reminders_sweep_task.name

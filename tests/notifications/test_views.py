@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Notification
-from accounts.notifications import KINDS, notify, unsubscribe_token
+from accounts.notifications.services import KINDS, notify, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.api_keys import api_key_hash
+from accounts.apikeys.models import api_key_hash
 from accounts.models import ActionLog, Provider, ProviderApiKey
 from tests.provider.conftest import client_for
 

@@ -126,7 +126,7 @@ def test_a_report_again_creates_nothing(api_a, course_a, trainer):
 
 def test_the_trainer_is_notified_once_per_request(api_a, course_a, trainer, django_capture_on_commit_callbacks):
     CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="N1")
-    with mock.patch("credits.provider_services.notify") as notify:
+    with mock.patch("credits.providers.services.notify") as notify:
         with django_capture_on_commit_callbacks(execute=True):
             body = report(
                 api_a,
@@ -148,7 +148,7 @@ def test_a_pending_completion_attaches_when_the_person_verifies_that_email(api_a
     assert receipt["match"] == "pending"
     user = UserFactory(email="newcomer@example.com", verified=False)
     address = EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    with mock.patch("credits.provider_services.notify") as notify:
+    with mock.patch("credits.providers.services.notify") as notify:
         email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
     completion = ProviderCompletion.objects.get(pk=receipt["completion_id"])
     assert completion.user == user and completion.activity.user == user

@@ -6,12 +6,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.api_keys import api_key_hash
+from accounts.apikeys.models import api_key_hash
 from accounts.models import ProviderApiKey
 from accounts.services import provider_api_key_revoke
 from credits.models import Activity, ApprovedCourse, IdempotencyKey
-from credits.provider_services import idempotency_keys_purge
-from credits.tasks import idempotency_keys_purge_task
+from credits.providers.services import idempotency_keys_purge, idempotency_keys_purge_task
 from tests.provider.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +53,7 @@ def test_a_trainer_token_or_session_never_reaches_the_provider_api(shipped, trai
 
 
 def test_the_bearer_class_leaves_token_headers_to_others(rf):
-    from accounts.api_auth import ProviderKeyAuthentication
+    from accounts.apikeys.auth import ProviderKeyAuthentication
 
     request = rf.get("/", HTTP_AUTHORIZATION="Token abc")
     assert ProviderKeyAuthentication().authenticate(request) is None
@@ -120,7 +119,7 @@ def test_the_same_key_with_another_body_is_a_422(api_a):
 def test_a_key_still_running_is_a_409(api_a, provider_a):
     import json
 
-    from credits.provider_services import request_fingerprint
+    from credits.providers.services import request_fingerprint
 
     body = {"course_number": "CA12345", "title": "T", "amount": "0.5"}
     fp = request_fingerprint(method="POST", path=URL, body=json.dumps(body).encode())
@@ -134,7 +133,7 @@ def test_a_key_left_running_by_a_dead_process_can_be_retried(api_a, provider_a):
     # The process died between claiming the key and storing the answer: not a 409 for the next 24 hours.
     import json
 
-    from credits.provider_services import request_fingerprint
+    from credits.providers.services import request_fingerprint
 
     body = {"course_number": "CA12345", "title": "T", "amount": "0.5"}
     fp = request_fingerprint(method="POST", path=URL, body=json.dumps(body).encode())

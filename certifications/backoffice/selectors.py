@@ -1,0 +1,79 @@
+"""Reads for the organization back office: emeritus eligibility, the rules in force."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django_scopes import scopes_disabled
+
+from certifications.models import Certification, Cycle
+from certifications.rules.dates import add_years
+from certifications.selectors import params_in_force
+
+
+@dataclass
+class Eligibility:
+    """What the emeritus conditions (RULES §5) found; `problems` says what is not met, in plain words."""
+
+    offered: bool
+    age: int | None = None
+    years_certified: int = 0
+    continuous: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return self.offered and not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "age": self.age,
+            "years_certified": self.years_certified,
+            "continuous": self.continuous,
+            "problems": self.problems,
+        }
+
+
+def _whole_years(start: date, on: date) -> int:
+    years = on.year - start.year
+    return years if add_years(start, years) <= on else years - 1
+
+
+def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibility:
+    """Age from the date of birth, and the rule set's years of certification without a break (no gap
+    between cycles, no inactive cycle) up to now; the retired attestation is asked for separately."""
+    params = params_in_force(organization_id=certification.credential.organization_id, on=on)
+    rules = params.emeritus
+    if rules is None:
+        return Eligibility(offered=False, problems=["This organization does not offer emeritus status."])
+    out = Eligibility(offered=True)
+    if certification.emeritus_on:
+        out.problems.append("This certification is already emeritus.")
+    birth = certification.user.date_of_birth
+    if birth is None:
+        out.problems.append("Add your date of birth to your profile: it decides the age condition.")
+    else:
+        out.age = _whole_years(birth, on)
+        if out.age < rules.min_age:
+            out.problems.append(f"You must be {rules.min_age} or older (you are {out.age}).")
+    with scopes_disabled():
+        cycles = list(Cycle.objects.filter(certification=certification).order_by("start"))
+    # The years count from the start of the current unbroken run: a gap between cycles or an inactive
+    # cycle ends a run, but an old break does not disqualify someone certified without one since.
+    since = certification.certified_on
+    for before, after in zip(cycles, cycles[1:], strict=False):
+        if after.start != before.end + timedelta(days=1) or before.recorded_status == Cycle.INACTIVE:
+            since = after.start
+    current = cycles[-1] if cycles else None
+    # Past the end date and not renewed, the certification is expired: in ACSM's grace period too, which
+    # is "expired and inactive" (RULES §3). The holder renews (late fee) first.
+    ended = current is not None and current.end < on
+    out.continuous = current is not None and current.recorded_status != Cycle.INACTIVE and not ended
+    out.years_certified = _whole_years(since, on) if out.continuous else 0
+    if not out.continuous:
+        out.problems.append("The certification has not been held continuously (a lapse, gap or inactive period).")
+    if out.years_certified < rules.min_years_certified:
+        out.problems.append(
+            f"You must have been certified without a break for {rules.min_years_certified} years or more "
+            f"(since {since:%Y-%m-%d}: {out.years_certified})."
+        )
+    return out
