@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+# Every event is a deadline: calendar apps remind a month and a week before it.
+ALARM_DAYS_BEFORE = (30, 7)
+
 
 @dataclass(frozen=True)
 class AllDayEvent:
@@ -58,6 +61,17 @@ def ical_calendar(*, name: str, events: Iterable[AllDayEvent], stamp: datetime) 
             f"SUMMARY:{_escape(event.summary)}",
             *([f"DESCRIPTION:{_escape(event.description)}"] if event.description else []),
             "TRANSP:TRANSPARENT",
+            *(
+                line
+                for days in ALARM_DAYS_BEFORE
+                for line in (
+                    "BEGIN:VALARM",
+                    "ACTION:DISPLAY",
+                    f"DESCRIPTION:{_escape(event.summary)}",
+                    f"TRIGGER:-P{days}D",
+                    "END:VALARM",
+                )
+            ),
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

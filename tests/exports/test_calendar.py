@@ -119,3 +119,14 @@ def test_an_emeritus_certification_has_no_renewal_deadlines(client, holder):
     cycle = acsm.cycles.get()
     assert f"cycle-{cycle.pk}-end@cectracker" not in uids and f"cycle-{cycle.pk}-grace@cectracker" not in uids
     assert f"cycle-{holder['ace'].cycles.get().pk}-end@cectracker" in uids  # the others stay
+
+
+def test_every_deadline_reminds_thirty_and_seven_days_before(client, holder):
+    _, token = calendar_feed_create(user=holder["user"])
+    events = _events(client.get(reverse("calendar_ics", args=[token])))
+    assert events
+    for event in events.values():
+        alarms = [c for c in event.subcomponents if c.name == "VALARM"]
+        assert sorted(a.decoded("TRIGGER") for a in alarms) == [dt.timedelta(days=-30), dt.timedelta(days=-7)]
+        assert {str(a["ACTION"]) for a in alarms} == {"DISPLAY"}
+        assert {str(a["DESCRIPTION"]) for a in alarms} == {str(event["SUMMARY"])}
