@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -19,9 +19,12 @@ AGES = {"7": 7, "30": 30, "90": 90}
 def petition_queue(
     *, organization: Organization, status: str = "", credential_id: int | None = None, min_age_days: int | None = None
 ) -> QuerySet[Petition]:
-    """The organization's petitions, oldest first, filtered."""
+    """The organization's petitions, filtered: the pending ones first (the work waiting), each part oldest first."""
+    decided_last = Case(When(status=Petition.PENDING, then=Value(0)), default=Value(1))
     rows = (
-        Petition.objects.filter(organization=organization).select_related("activity__user").order_by("created_at", "id")
+        Petition.objects.filter(organization=organization)
+        .select_related("activity__user")
+        .order_by(decided_last, "created_at", "id")
     )
     if status:
         rows = rows.filter(status=status)

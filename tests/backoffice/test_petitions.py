@@ -33,7 +33,7 @@ def test_the_queue_filters_by_status_credential_and_age(client, reviewer_a, peti
     def listed(**params):
         return [p.pk for p in client.get(url, params).context["page"]]
 
-    assert listed() == [old.pk, petition.pk]
+    assert listed() == [petition.pk, old.pk]  # pending first, though the denied one is older
     Evidence.objects.create(
         activity=petition.activity,
         file=ContentFile(b"%PDF-1.4", name="c.pdf"),
@@ -42,7 +42,7 @@ def test_the_queue_filters_by_status_credential_and_age(client, reviewer_a, peti
         size=8,
         sha256="0" * 64,
     )
-    assert [p.evidence_count for p in client.get(url).context["page"]] == [0, 1]
+    assert [p.evidence_count for p in client.get(url).context["page"]] == [1, 0]
     assert listed(status="pending") == [petition.pk]
     assert listed(age="30") == [old.pk]
     credential = petition.activity.user.certifications.get().credential_id
@@ -151,3 +151,22 @@ def test_the_evidence_viewer_shows_images_inline_and_pdfs_in_an_object(client, r
     html = client.get(reverse("org_petition", args=["ace", petition.pk])).content.decode()
     assert f'<img src="/evidence/{files["photo.png"].pk}/file/"' in html
     assert f'<object data="/evidence/{files["transcript.pdf"].pk}/file/" type="application/pdf"' in html
+
+
+def test_the_queue_lists_pending_petitions_before_decided_ones_each_oldest_first(
+    client, reviewer_a, petition, shipped, other_trainer
+):
+    ages = {}
+    for status, days in ((Petition.APPROVED, 90), (Petition.PENDING, 60), (Petition.DENIED, 30), (Petition.PENDING, 5)):
+        p = PetitionFactory(organization=shipped["ACE"], activity__user=other_trainer, status=status)
+        Petition.objects.filter(pk=p.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
+        ages[(status, days)] = p.pk
+    client.force_login(reviewer_a)
+    listed = [p.pk for p in client.get(reverse("org_petitions", args=["ace"])).context["page"]]
+    assert listed == [
+        ages[(Petition.PENDING, 60)],
+        ages[(Petition.PENDING, 5)],
+        petition.pk,  # pending, created just now
+        ages[(Petition.APPROVED, 90)],
+        ages[(Petition.DENIED, 30)],
+    ]
