@@ -108,3 +108,11 @@ def test_an_emeritus_card_asks_for_no_credits(client, shipped, trainer, today):
     page = client.get(reverse("dashboard")).content.decode()
     assert "ACSM-CPT-E" in page and "needs no renewal" in page
     assert "Still missing" not in page and "gets you to" not in page and "days left" not in page
+
+
+def test_a_cpr_aed_that_already_expired_is_said_to_have_expired(client_t, shipped, trainer, today):
+    certify(trainer, "ACSM-CPT", start=years_ago(today, 1), cpr=today - dt.timedelta(days=3))
+    page = client_t.get(reverse("dashboard")).content.decode()
+    expired = today - dt.timedelta(days=3)
+    assert f"CPR/AED expired on {expired:%Y-%m-%d}, before the cycle ends" in page
+    assert "CPR/AED expires on" not in page
