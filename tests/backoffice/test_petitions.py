@@ -170,3 +170,18 @@ def test_the_queue_lists_pending_petitions_before_decided_ones_each_oldest_first
         ages[(Petition.APPROVED, 90)],
         ages[(Petition.DENIED, 30)],
     ]
+
+
+def test_the_evidence_viewer_names_each_embedded_pdf(client, reviewer_a, petition):
+    # An <object> without a text alternative is an axe and Nu checker error.
+    Evidence.objects.create(
+        activity=petition.activity,
+        file=ContentFile(b"%PDF-1.4", name="c.pdf"),
+        original_name="certificate.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+    )
+    client.force_login(reviewer_a)
+    html = client.get(reverse("org_petition", args=["ace", petition.pk])).content.decode()
+    assert re.search(r'<object [^>]*type="application/pdf"[^>]*aria-label="Evidence: certificate.pdf"', html)
