@@ -142,6 +142,18 @@ class ActionLog(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+
+def action_label(action: str) -> str:
+    """An action code in words for people: "audit.selected" is "Audit selected",
+    "provider.api_key_created" is "Provider API key created"."""
+    words = action.replace(".", " ").replace("_", " ").split()
+    text = " ".join("API" if word == "api" else "iCal" if word == "ical" else word for word in words)
+    return text[:1].upper() + text[1:]
+
 
 from accounts.apikeys.models import ProviderApiKey  # noqa: E402, F401
 from accounts.notifications.models import Notification  # noqa: E402, F401

@@ -159,7 +159,7 @@ def activity_history(*, user: User, activity: Activity) -> list[HistoryEntry]:
             for name in dict.fromkeys([*before, *after])
             if before.get(name) != after.get(name) and name != "activity"
         ]
-        out.append(HistoryEntry(entry.created_at, entry.actor, entry.action, changes))
+        out.append(HistoryEntry(entry.created_at, entry.actor, entry.action_label, changes))
     return out
 
 

@@ -12,3 +12,11 @@ def test_the_menu_toggle_label_is_not_hidden_from_assistive_technology(client):
     label = re.search(r'<label for="nav-toggle"[^>]*>(.*?)</label>', html)
     assert label and "aria-hidden" not in label.group(0).split(">")[0]
     assert '<span aria-hidden="true">☰</span>' in label.group(1)
+
+
+def test_action_codes_read_as_words():
+    from accounts.models import action_label
+
+    assert action_label("audit.selected") == "Audit selected"
+    assert action_label("provider.api_key_created") == "Provider API key created"
+    assert action_label("audit_packet.downloaded") == "Audit packet downloaded"
