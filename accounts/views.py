@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_scopes import scopes_disabled
 
 from accounts.forms import ApiKeyForm, ProviderForm
 from accounts.models import ActionLog, Membership, Provider, ProviderApiKey
@@ -19,13 +20,20 @@ from accounts.services import (
     provider_create,
 )
 from accounts.tenancy import staff_view
+from certifications.backoffice.selectors import work_queue
 
 
 def home(request):
-    """Landing page for visitors; the trainer's dashboard once signed in."""
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return render(request, "home.html")
+    """Landing page for visitors; once signed in, the trainer's dashboard, or for staff who hold no
+    certification of their own, their organization's work queue."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    with scopes_disabled():
+        has_certifications = request.user.certifications.exists()
+        membership = None if has_certifications else request.user.memberships.select_related("organization").first()
+    if membership is not None:
+        return redirect("org_home", membership.organization.slug)
+    return redirect("dashboard")
 
 
 @transaction.non_atomic_requests  # reads only: no transaction (and no savepoints) around it
@@ -76,7 +84,8 @@ LOG_READERS = (Membership.ADMIN, Membership.AUDITOR)
 def org_home(request):
     can_read_log = request.membership.role in LOG_READERS
     recent = ActionLog.objects.select_related("actor")[:10] if can_read_log else None
-    return render(request, "accounts/org_home.html", {"recent": recent})
+    queue = work_queue(organization=request.organization)
+    return render(request, "accounts/org_home.html", {"recent": recent, "queue": queue})
 
 
 @staff_view(*LOG_READERS)

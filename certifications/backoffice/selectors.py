@@ -3,11 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from certifications.models import Certification, Cycle
+from audits.models import Audit
+from certifications.backoffice.models import EmeritusApplication
+from certifications.models import Certification, Cycle, Renewal
 from certifications.rules.dates import add_years
 from certifications.selectors import params_in_force
+from credits.models import Petition
 
 
 @dataclass
@@ -77,3 +81,52 @@ def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibili
             f"(since {since:%Y-%m-%d}: {out.years_certified})."
         )
     return out
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the back office's work queue: how many things wait, and the page that lists them."""
+
+    label: str
+    count: int
+    url_name: str
+    query: str = ""
+
+
+def work_queue(*, organization) -> list[WorkItem]:
+    """What waits for the organization's staff, for the overview they land on (one count query each)."""
+    since = timezone.now() - timedelta(days=30)
+    return [
+        WorkItem(
+            "Petitions waiting for a decision",
+            Petition.objects.filter(organization=organization, status=Petition.PENDING).count(),
+            "org_petitions",
+            "status=pending",
+        ),
+        WorkItem(
+            "Audits with documents to review",
+            Audit.objects.filter(organization=organization, status=Audit.SUBMITTED).count(),
+            "org_audits",
+            "status=submitted",
+        ),
+        WorkItem(
+            "Audits waiting for the person's documents",
+            Audit.objects.filter(organization=organization, status=Audit.OPEN).count(),
+            "org_audits",
+            "status=open",
+        ),
+        WorkItem(
+            "Emeritus applications to decide",
+            EmeritusApplication.objects.filter(
+                certification__credential__organization=organization, status=EmeritusApplication.PENDING
+            ).count(),
+            "org_emeritus",
+        ),
+        WorkItem(
+            "Renewals in the last 30 days",
+            Renewal.objects.filter(
+                cycle__certification__credential__organization=organization, submitted_at__gte=since
+            ).count(),
+            "org_renewals",
+        ),
+    ]
