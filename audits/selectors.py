@@ -57,6 +57,20 @@ class Documentation:
         return [r for r in self.rows if r.missing]
 
 
+def audit_pass_gaps(*, audit: Audit, documentation: Documentation) -> list[str]:
+    """What recording this audit as passed would overlook, in words: documents not yet sent, evidence missing."""
+    gaps = []
+    if audit.status == Audit.OPEN:
+        gaps.append(f"the person has not sent their documents yet (due {audit.due_on:%m/%d/%Y}).")
+    missing = documentation.missing
+    if missing:
+        titles = ", ".join(str(row.activity) for row in missing[:5]) + (" and more" if len(missing) > 5 else "")
+        gaps.append(
+            f"{len(missing)} counted activit{'y has' if len(missing) == 1 else 'ies have'} no evidence ({titles})."
+        )
+    return gaps
+
+
 def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documentation:
     """Every activity counted toward the audited cycle (applied > 0) with its evidence; what is missing;
     and the activities of the cycle that count for nothing, with the reason."""

@@ -13,7 +13,7 @@ from accounts.services import log_action
 from accounts.tenancy import staff_form_post, staff_view
 from audits.forms import AuditOutcomeForm
 from audits.models import Audit, AuditPacket
-from audits.selectors import audit_documentation, audit_for_person, audit_list
+from audits.selectors import audit_documentation, audit_for_person, audit_list, audit_pass_gaps
 from audits.services import audit_decide, audit_packet_request, audit_submit
 
 
@@ -57,7 +57,8 @@ def org_audits(request):
 @staff_view()
 def org_audit(request, pk):
     audit = get_object_or_404(Audit.objects.select_related("user", "cycle__certification__credential"), pk=pk)
-    form = AuditOutcomeForm(request.POST or None)
+    documentation = audit_documentation(audit=audit)
+    form = AuditOutcomeForm(request.POST or None, gaps=audit_pass_gaps(audit=audit, documentation=documentation))
     can_decide = request.membership.role in DECIDERS and audit.status not in (Audit.PASSED, Audit.FAILED)
     if request.method == "POST" and staff_form_post(
         request,
@@ -79,7 +80,7 @@ def org_audit(request, pk):
         "audits/org_audit.html",
         {
             "audit": audit,
-            "documentation": audit_documentation(audit=audit),
+            "documentation": documentation,
             "form": form,
             "can_decide": can_decide,
             "packet": audit.packets.first(),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -271,3 +272,42 @@ def test_the_same_renewal_considered_twice_at_once_is_counted_once(trainer, acsm
     assert errors == []
     assert AuditConsideration.objects.count() == 1 and Audit.objects.count() == 1
     assert AuditTally.objects.get(credential=acsm_cpt).submissions == 1
+
+
+def test_passing_an_audit_with_gaps_asks_for_confirmation_naming_them(client, audit, auditor_b, trainer):
+    ActivityFactory(
+        user=trainer,
+        awarding_org="ACSM",
+        title="Kettlebell Basics",
+        amount=Decimal("4"),
+        completed_on=dt.date(2024, 3, 1),
+    )
+    client.force_login(auditor_b)
+    url = reverse("org_audit", args=["acsm", audit.pk])
+    page = client.get(url).content.decode()
+    assert "Before you record a pass" in page and "has not sent their documents yet" in page
+    response = client.post(url, {"outcome": "passed"})
+    assert response.status_code == 400
+    error = " ".join(response.context["form"].errors["confirm_gaps"])
+    assert "has not sent their documents yet" in error
+    assert "1 counted activity has no evidence (Kettlebell Basics)" in error
+    assert Audit.objects.get(pk=audit.pk).status == Audit.OPEN
+    assert client.post(url, {"outcome": "passed", "confirm_gaps": "on"}).status_code == 302
+    assert Audit.objects.get(pk=audit.pk).status == Audit.PASSED
+
+
+def test_a_pass_with_nothing_missing_needs_no_confirmation(client, audit, auditor_b, trainer):
+    audit_submit(user=trainer, audit_id=audit.pk)  # no counted activities: nothing lacks evidence
+    client.force_login(auditor_b)
+    url = reverse("org_audit", args=["acsm", audit.pk])
+    assert "confirm_gaps" not in client.get(url).content.decode()
+    assert client.post(url, {"outcome": "passed"}).status_code == 302
+    assert Audit.objects.get(pk=audit.pk).status == Audit.PASSED
+
+
+def test_the_outcome_form_puts_no_block_inside_a_paragraph(client, audit, auditor_b):
+    # form.as_p wrapped the radio group's <div> in a <p>: the Nu checker's stray </p>.
+    client.force_login(auditor_b)
+    html = client.get(reverse("org_audit", args=["acsm", audit.pk])).content.decode()
+    form = html[html.index('<form method="post" class="card"') :]
+    assert not re.search(r"<p>(?:(?!</p>).)*<(div|ul|fieldset)", form[: form.index("</form>")], flags=re.S)
