@@ -147,6 +147,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821 (set b
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in emails (reminders, one-click unsubscribe) start with this.
 CECT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+CECT_SITE_NAME = env("SITE_NAME", default="CEC Tracker")
 CECT_MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="cectracker.local")
 
 REST_FRAMEWORK = {

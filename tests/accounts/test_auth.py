@@ -117,3 +117,13 @@ def test_admin_without_totp_is_sent_to_set_it_up(client, org_a):
 def test_admin_with_totp_reaches_the_back_office(client, org_a, admin_a):
     client.force_login(admin_a)
     assert client.get(reverse("org_home", args=[org_a.slug])).status_code == 200
+
+
+def test_account_emails_name_the_site_from_settings(client, django_capture_on_commit_callbacks, settings):
+    # They read "Hello from !" and "[127.0.0.1:8811]": the request's host, or nothing.
+    settings.CECT_SITE_NAME = "CEC Tracker"
+    _signup(client, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    assert message.subject.startswith("[CEC Tracker] ")
+    assert "Hello from CEC Tracker!" in message.body
+    assert "testserver]" not in message.subject and "Hello from !" not in message.body

@@ -1,8 +1,10 @@
 """Load the shipped ACE/ACSM defaults and a demo organization with demo users. Safe to run again."""
 
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Provider, User
@@ -23,9 +25,12 @@ class Command(BaseCommand):
     help = "Load the ACE and ACSM defaults, their staff, a demo trainer and a demo provider (idempotent)."
 
     def handle(self, *args, **options):
-        with transaction.atomic(), scopes_disabled():
-            logins = self.load()
-        # After the commit, so the demo's notification emails (console backend) print above the logins.
+        # The demo's notification emails are kept in memory: whole bodies on the console buried the logins.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic(), scopes_disabled():
+                logins = self.load()
+            sent = len(getattr(mail, "outbox", []))
+        self.stdout.write(f"{sent} demo notification email{'s' if sent != 1 else ''} sent (not shown).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000 with:"))
         for email, what in logins:
             self.stdout.write(f"  {email:<28} {DEMO_PASSWORD}   ({what})")
