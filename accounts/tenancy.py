@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership
@@ -31,10 +32,13 @@ def mfa_satisfied(user, membership: Membership) -> bool:
     return is_mfa_enabled(user)
 
 
-def staff_view(*roles: str):
+def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None):
     """Decorate a view under /org/<org_slug>/: outsiders get 404, members without the role 403.
 
-    The view runs inside the organization's scope, so every scoped query is limited to it."""
+    `owned` names the model and URL argument of the object the view acts on: it is looked up in the
+    organization before the role is checked, so another organization's or a missing id is a 404 for
+    everyone and a 403 never confirms that an id exists. The view runs inside the organization's
+    scope, so every scoped query is limited to it."""
 
     def decorator(view):
         @wraps(view)
@@ -44,6 +48,10 @@ def staff_view(*roles: str):
             if membership is None:
                 raise Http404("No such organization.")
             if roles and membership.role not in roles:
+                if owned is not None:
+                    model, argument = owned
+                    with scope(organization=membership.organization):
+                        get_object_or_404(model, pk=kwargs[argument])
                 raise PermissionDenied("Your role does not allow this.")
             if not mfa_satisfied(request.user, membership):
                 messages.warning(request, "Organization admins must turn on two-factor authentication first.")

@@ -119,7 +119,7 @@ def org_providers(request):
     return render(request, "accounts/org_providers.html", {"providers": providers, "form": form})
 
 
-@staff_view(Membership.ADMIN)
+@staff_view(Membership.ADMIN, owned=(Provider, "provider_id"))
 def org_provider(request, provider_id: int):
     """One provider: its API keys (a new key is shown once, here) and its courses."""
     provider = get_object_or_404(Provider, pk=provider_id)

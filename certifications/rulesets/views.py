@@ -96,7 +96,7 @@ def org_ruleset(request, pk):
     )
 
 
-@staff_view(Membership.ADMIN)
+@staff_view(Membership.ADMIN, owned=(RuleSetVersion, "pk"))
 def org_ruleset_preview(request, pk):
     version = get_object_or_404(RuleSetVersion, pk=pk)
     form = PublishForm(request.GET or {"effective_from": timezone.localdate().isoformat()})
@@ -112,7 +112,7 @@ def org_ruleset_preview(request, pk):
     )
 
 
-@staff_view(Membership.ADMIN)
+@staff_view(Membership.ADMIN, owned=(RuleSetVersion, "pk"))
 def org_ruleset_publish(request, pk):
     version = get_object_or_404(RuleSetVersion, pk=pk)  # another organization's: 404 whatever the method
     if request.method != "POST":

@@ -91,6 +91,21 @@ def test_staff_of_another_organization_get_404_everywhere(client, acsm_data, adm
     assert Audit.objects.get().status == "open" and RuleSetVersion.objects.filter(status="draft").count() == 1
 
 
+def test_a_reviewer_learns_nothing_of_other_ids_from_admin_only_routes(client, acsm_data, reviewer_a):
+    # The role check came before the lookup: a reviewer got 403 for an id that exists elsewhere and
+    # could tell it from one that does not. The object's tenant is checked first: 404 for all of them.
+    client.force_login(reviewer_a)
+    for url in _urls("ace", acsm_data, with_ids_only=True):
+        assert client.get(url).status_code == 404, f"GET {url}"
+        assert client.post(url, {"outcome": "passed"}).status_code == 404, f"POST {url}"
+
+
+def test_a_reviewer_is_refused_an_admin_only_route_of_an_own_object(client, reviewer_b, admin_b, shipped):
+    draft = ruleset_draft_create(actor=admin_b, organization=shipped["ACSM"])
+    client.force_login(reviewer_b)
+    assert client.get(reverse("org_ruleset_preview", args=["acsm", draft.pk])).status_code == 403
+
+
 def test_anonymous_visitors_are_sent_to_the_login(client, acsm_data):
     for url in _urls("acsm", acsm_data):
         response = client.get(url)
