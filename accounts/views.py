@@ -43,11 +43,13 @@ def dashboard(request):
     """One card per certification: progress, days left, what is missing, a forecast and a chart."""
     from django.utils import timezone
 
+    from audits.selectors import audits_open_for
     from certifications.selectors import user_dashboard
 
     today = timezone.localdate()
     cards = user_dashboard(user=request.user, as_of=today)
-    return render(request, "accounts/dashboard.html", {"cards": cards, "today": today})
+    audits = audits_open_for(user=request.user)
+    return render(request, "accounts/dashboard.html", {"cards": cards, "today": today, "open_audits": audits})
 
 
 @never_cache

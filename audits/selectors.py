@@ -96,6 +96,17 @@ def audit_for_person(*, user, pk: int) -> Audit:
         return Audit.objects.select_related("organization", "cycle__certification__credential").get(pk=pk, user=user)
 
 
+def audits_open_for(*, user) -> list[tuple[Audit, Documentation]]:
+    """The person's audits still waiting for their documents, soonest deadline first, each with what
+    is documented and what is missing (the dashboard's banner and cards)."""
+    with scopes_disabled():
+        rows = Audit.objects.filter(user=user, status=Audit.OPEN).select_related(
+            "organization", "cycle__certification__credential"
+        )
+        audits = list(rows.order_by("due_on", "pk"))
+    return [(audit, audit_documentation(audit=audit)) for audit in audits]
+
+
 def audits_of(*, certification) -> list:
     """The audits of a person's certification, newest first (the person sees them on its page)."""
     with scopes_disabled():

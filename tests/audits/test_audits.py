@@ -311,3 +311,18 @@ def test_the_outcome_form_puts_no_block_inside_a_paragraph(client, audit, audito
     html = client.get(reverse("org_audit", args=["acsm", audit.pk])).content.decode()
     form = html[html.index('<form method="post" class="card"') :]
     assert not re.search(r"<p>(?:(?!</p>).)*<(div|ul|fieldset)", form[: form.index("</form>")], flags=re.S)
+
+
+def test_an_open_audit_is_on_the_dashboard_with_its_deadline_and_what_is_missing(client, audit, trainer):
+    ActivityFactory(
+        user=trainer, awarding_org="ACSM", title="Mobility", amount=Decimal("4"), completed_on=dt.date(2024, 3, 1)
+    )
+    client.force_login(trainer)
+    page = client.get(reverse("dashboard")).content.decode()
+    due = f"{audit.due_on:%m/%d/%Y}"
+    assert "ACSM is auditing your" in page and f"Send your documents by <strong>{due}</strong>" in page
+    assert "1 counted activity has no evidence yet" in page
+    assert reverse("audit_detail", args=[audit.pk]) in page
+    assert f"documents due {due}, 1 without evidence" in page  # on the certification's card too
+    audit_submit(user=trainer, audit_id=audit.pk)
+    assert "is auditing your" not in client.get(reverse("dashboard")).content.decode()
