@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.notifications.services import notify
 from accounts.services import log_action
+from certifications.selectors import params_in_force
 from credits.models import Petition
 
 APPROVE, DENY = "approve", "deny"
@@ -66,6 +67,7 @@ def petition_decide(
         subject_user=petition.activity.user,
         data={"before": before, "after": _state(petition)},
     )
+    params = params_in_force(organization_id=organization.pk, on=timezone.localdate())
     notify(
         user=petition.activity.user,
         kind="petition_decided",
@@ -76,6 +78,7 @@ def petition_decide(
             "activity": str(petition.activity),
             "status": petition.status,
             "amount": str(petition.amount) if petition.amount is not None else None,
+            "unit": params.unit if params else "",
             "reason": petition.decision_reason,
         },
     )

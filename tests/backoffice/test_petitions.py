@@ -185,3 +185,15 @@ def test_the_evidence_viewer_names_each_embedded_pdf(client, reviewer_a, petitio
     client.force_login(reviewer_a)
     html = client.get(reverse("org_petition", args=["ace", petition.pk])).content.decode()
     assert re.search(r'<object [^>]*type="application/pdf"[^>]*aria-label="Evidence: certificate.pdf"', html)
+
+
+def test_the_decision_email_gives_the_amount_in_the_organizations_unit(client, reviewer_a, petition, notified):
+    from django.template.loader import render_to_string
+
+    client.force_login(reviewer_a)
+    client.post(reverse("org_petition", args=["ace", petition.pk]), {"decision": "approve", "amount": "0.35"})
+    [(_, _, _, context)] = notified
+    assert context["unit"] == "CEC"
+    for ext in ("txt", "html"):
+        text = render_to_string(f"accounts/notifications/email/petition_decided.{ext}", context)
+        assert "It counts for 0.35 CECs." in text, ext
