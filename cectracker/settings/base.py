@@ -157,6 +157,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's defaults with its JSON parser replaced: NUL, lone surrogates and deep nesting are a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "cectracker.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "cectracker.pagination.LimitOffsetPage",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
