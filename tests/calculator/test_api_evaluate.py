@@ -348,6 +348,11 @@ def test_a_lone_surrogate_anywhere_is_a_400_naming_the_field(api):
     raw = json.dumps(body(activities=[{**activity, "kind": "teaching", "\x00": 1}]))
     response = api.post("/api/v1/evaluate", raw, content_type="application/json")
     assert response.json() == {"activities": {"0": {"\\x00": ["Null characters are not allowed."]}}}
+    # A charset that decodes to a raw lone surrogate, not an escape, is caught as well.
+    raw = b'{"credential": "ACSM\\ud800"}'
+    response = api.post("/api/v1/evaluate", raw, content_type="application/json; charset=raw_unicode_escape")
+    assert response.status_code == 400
+    assert response.json() == {"credential": ["Surrogate characters are not allowed: U+D800."]}
 
 
 def nested(levels: int):
