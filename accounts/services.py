@@ -91,17 +91,20 @@ def api_token_regenerate(*, user: User) -> str:
     return token.key
 
 
-def api_token_revoke(*, user: User) -> bool:
-    """Delete the person's API token; requests with it get 401 from then on. False if there was none."""
+def api_token_revoke(*, user: User, reason: str = "") -> bool:
+    """Delete the person's API token; requests with it get 401 from then on. False if there was none.
+
+    `reason` says in the log why, when it was not the person's own click (e.g. "password_changed")."""
     from rest_framework.authtoken.models import Token
 
     deleted = Token.objects.filter(user=user).delete()[0] > 0
     if deleted:
+        data = {"before": {"token": True}, "after": {"token": False}}
         log_action(
             actor=user,
             action="api_token.revoked",
             subject_user=user,
-            data={"before": {"token": True}, "after": {"token": False}},
+            data={**data, "reason": reason} if reason else data,
         )
     return deleted
 

@@ -111,6 +111,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # The sixth failed login for one account within five minutes is refused.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# How many reverse proxies of ours sit in front of the app, each appending to X-Forwarded-For: the
+# client's address is the entry that many places from the end. 0 = none: the header is ignored and
+# REMOTE_ADDR is the client, since anyone can send X-Forwarded-For and so get a fresh per-address limit.
+# allauth's (login rate limits); DRF's is REST_FRAMEWORK["NUM_PROXIES"] (the calculator's throttle).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CEC Tracker"
 # Organization admins must have TOTP before they reach the back office.
@@ -158,10 +163,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's defaults with its JSON parser replaced: NUL, lone surrogates and deep nesting are a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "cectracker.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "cectracker.pagination.LimitOffsetPage",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"evaluate": env("EVALUATE_RATE", default="120/min")},
+    # Reverse proxies in front of the app (see ALLAUTH_TRUSTED_PROXY_COUNT). DRF's own default, None,
+    # takes the whole X-Forwarded-For as the client, so each made-up header was a new client.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 # Provider API requests per key (DRF rate syntax), counted in the default cache.
 CECT_PROVIDER_API_RATE = env("PROVIDER_API_RATE", default="600/min")

@@ -17,8 +17,6 @@ vars().update(env.email("EMAIL_URL"))
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 CECT_REQUIRE_MFA_FOR_ADMINS = True
-# Behind one reverse proxy by default: allauth's rate limits must see the client's address.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31_536_000

@@ -7,12 +7,12 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cectracker.parsers import StrictJSONParser
 from certifications.calculator.serializers import (
     EvaluateInSerializer,
     EvaluateOutSerializer,
@@ -87,7 +87,7 @@ class EvaluateView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [EvaluateThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]  # JSON only: a form post is a 415
     renderer_classes = [JSONRenderer]
 
     @extend_schema(

@@ -198,6 +198,8 @@ def _field_value(field: serializers.Field, value):
             field.fail("blank")
         if field.max_length is not None and len(value) > field.max_length:
             field.fail("max_length", max_length=field.max_length)
+        # A JSON body never gets here with these (cectracker.parsers refuses it); kept because this lean
+        # path must give what DRF's CharField validators give, for any caller of the serializers.
         if "\x00" in value:
             raise serializers.ValidationError("Null characters are not allowed.")
         if not value.isascii():

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -181,8 +181,6 @@ class PetitionListApi(TrainerApi):
 
 
 class ActivityPetitionApi(TrainerApi):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
-
     @extend_schema(
         operation_id="activity_petitions_create",
         request=PetitionInputSerializer,

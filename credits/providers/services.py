@@ -184,8 +184,7 @@ def _optional_str(raw: dict, field: str, max_length: int) -> str:
         return ""
     if not isinstance(value, str):
         raise _Rejected(field, "Must be a string.")
-    if "\x00" in value:  # PostgreSQL cannot store or even compare it: a 500 otherwise
-        raise _Rejected(field, "Must not contain a NUL character.")
+    # No NUL or lone surrogate reaches here: the API's parser (cectracker.parsers) refuses the whole body.
     value = value.strip()
     if len(value) > max_length:
         raise _Rejected(field, f"At most {max_length} characters.")

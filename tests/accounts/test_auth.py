@@ -71,6 +71,33 @@ def test_sixth_failed_login_for_one_account_is_refused(client, trainer):
     assert client.get(reverse("dashboard")).status_code == 302
 
 
+def _fail_logins(client, addresses):
+    """One failed login per address (each for a different unknown account, so only the address limit
+    applies); True for each that was refused as too many."""
+    refused = []
+    for i, forwarded in enumerate(addresses):
+        data = {"login": f"nobody-{i}@example.com", "password": "wrong-password-x"}
+        r = client.post(reverse("account_login"), data, HTTP_X_FORWARDED_FOR=forwarded)
+        refused.append("too many" in r.content.decode().lower())
+    return refused
+
+
+def test_a_made_up_x_forwarded_for_does_not_escape_the_login_limit_per_address(client):
+    # No proxy of ours in front (the default 0): the header is ignored, REMOTE_ADDR is the client.
+    cache.clear()
+    refused = _fail_logins(client, [f"198.51.100.{i}" for i in range(25)])
+    assert refused == [False] * 20 + [True] * 5  # "20/m/ip"
+    cache.clear()
+
+
+def test_behind_one_proxy_the_login_limit_is_per_last_x_forwarded_for_entry(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    assert _fail_logins(client, [f"10.1.1.{i}, 203.0.113.7" for i in range(21)])[-1] is True
+    assert _fail_logins(client, ["10.1.1.1, 203.0.113.8"]) == [False]
+    cache.clear()
+
+
 @pytest.mark.redis
 def test_login_rate_limit_holds_on_the_redis_cache(client, trainer, settings):
     settings.CACHES = {

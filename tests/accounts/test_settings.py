@@ -37,6 +37,16 @@ def test_check_deploy_passes_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_production_trusts_no_x_forwarded_for_unless_told_how_many_proxies():
+    # docker-compose serves gunicorn directly: a default of one proxy let any client pick its address.
+    show = (
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    assert _manage("shell", "--no-imports", "-c", show, env=PRODUCTION_ENV).stdout.split() == ["0", "0"]
+    told = {**PRODUCTION_ENV, "ALLAUTH_TRUSTED_PROXY_COUNT": "2", "NUM_PROXIES": "2"}
+    assert _manage("shell", "--no-imports", "-c", show, env=told).stdout.split() == ["2", "2"]
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = _manage("check", env=env)

@@ -39,6 +39,23 @@ def test_the_limit_is_per_client_address(low_rate, evaluate):
     assert evaluate(REQUEST_EXAMPLE, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_a_made_up_x_forwarded_for_is_not_a_new_client(settings, evaluate):
+    # No proxy of ours in front (NUM_PROXIES 0, the default): the header is anyone's to write.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"evaluate": "120/min"}}
+    cache.clear()
+    codes = [evaluate({}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(130)]
+    assert codes == [400] * 120 + [429] * 10
+    cache.clear()
+
+
+def test_behind_one_proxy_the_last_x_forwarded_for_entry_is_the_client(low_rate, settings, evaluate):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    # The client may put anything first; our proxy appends the address it saw, and REMOTE_ADDR is the proxy.
+    codes = [evaluate({}, HTTP_X_FORWARDED_FOR=f"10.1.1.{i}, 203.0.113.7").status_code for i in range(4)]
+    assert codes == [400, 400, 400, 429]
+    assert evaluate({}, HTTP_X_FORWARDED_FOR="10.1.1.1, 203.0.113.8").status_code == 400
+
+
 def test_signing_in_does_not_escape_the_limit(low_rate, api, trainer):
     api.force_authenticate(trainer)
     codes = [api.post("/api/v1/evaluate", REQUEST_EXAMPLE, format="json").status_code for _ in range(4)]

@@ -1,6 +1,7 @@
 """POST /api/v1/evaluate (RULES §8): happy paths, every class of bad input (400 naming the field), never a 500."""
 
 import copy
+import json
 from decimal import Decimal
 
 import pytest
@@ -335,6 +336,52 @@ def test_malformed_json_and_wrong_content_type(api):
 
 def test_strings_with_null_characters_are_refused(evaluate):
     assert_400(evaluate(body(credential="ACSM\x00CPT")), "credential")
+
+
+def test_a_lone_surrogate_anywhere_is_a_400_naming_the_field(api):
+    # json.dumps escapes it as \\ud800, as any client may send it; it cannot be encoded to UTF-8 later.
+    activity = {"id": "a1", "kind": "\ud800x", "completed_on": "2024-02-10", "amount": "6"}
+    raw = json.dumps(body(activities=[activity]))
+    response = api.post("/api/v1/evaluate", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"activities": {"0": {"kind": ["Surrogate characters are not allowed: U+D800."]}}}
+    raw = json.dumps(body(activities=[{**activity, "kind": "teaching", "\x00": 1}]))
+    response = api.post("/api/v1/evaluate", raw, content_type="application/json")
+    assert response.json() == {"activities": {"0": {"\\x00": ["Null characters are not allowed."]}}}
+    # A charset that decodes to a raw lone surrogate, not an escape, is caught as well.
+    raw = b'{"credential": "ACSM\\ud800"}'
+    response = api.post("/api/v1/evaluate", raw, content_type="application/json; charset=raw_unicode_escape")
+    assert response.status_code == 400
+    assert response.json() == {"credential": ["Surrogate characters are not allowed: U+D800."]}
+
+
+def nested(levels: int):
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 1000 + "]" * 1000,
+        '{"credential":' * 1000 + '"x"' + "}" * 1000,
+        json.dumps(body(activities=[{"id": nested(40)}])),  # under the decoder's limit, over ours
+    ],
+)
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(api, raw):
+    response = api.post("/api/v1/evaluate", raw, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert "levels deep" in json.dumps(response.json())
+
+
+def test_32_levels_are_still_parsed(api):
+    # body > activities > activity > id: the list starts at level 4, so 29 more make 32.
+    response = api.post("/api/v1/evaluate", body(activities=[{"id": nested(29)}]), format="json")
+    assert response.status_code == 400 and response.json()["activities"]["0"]["id"] == ["Must be a string."]
+    response = api.post("/api/v1/evaluate", body(activities=[{"id": nested(30)}]), format="json")
+    assert response.json() == {"activities": ["JSON nested more than 32 levels deep."]}
 
 
 def test_only_post(api):

@@ -1,6 +1,9 @@
 """Token authentication for the trainer API, and the page that creates, shows once and revokes the token."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -38,6 +41,44 @@ def test_a_revoked_token_is_401(client, holder, token):
     assert not Token.objects.filter(user=holder["user"]).exists()
     assert _client(token.key).get(URL).status_code == 401
     assert ActionLog.objects.filter(action="api_token.revoked", subject_user=holder["user"]).exists()
+
+
+def test_changing_the_password_revokes_the_token(client, holder, token):
+    # Whoever had the account (the usual reason to change a password) must not keep its API access.
+    assert _client(token.key).get(URL).status_code == 200
+    client.force_login(holder["user"])
+    new = "a-brand-new-passphrase-77"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "correct-horse-battery", "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    holder["user"].refresh_from_db()
+    assert holder["user"].check_password(new)
+    assert _client(token.key).get(URL).status_code == 401
+    log = ActionLog.objects.get(action="api_token.revoked", subject_user=holder["user"])
+    assert log.data["reason"] == "password_changed"
+
+
+def test_resetting_the_password_by_email_revokes_the_token(client, holder, token, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": holder["user"].email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    new = "a-brand-new-passphrase-77"
+    response = client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert response.status_code == 302
+    holder["user"].refresh_from_db()
+    assert holder["user"].check_password(new)
+    assert _client(token.key).get(URL).status_code == 401
+
+
+def test_a_password_change_without_a_token_logs_nothing(client, trainer):
+    client.force_login(trainer)
+    new = "a-brand-new-passphrase-77"
+    data = {"oldpassword": "correct-horse-battery", "password1": new, "password2": new}
+    assert client.post(reverse("account_change_password"), data).status_code == 302
+    assert not ActionLog.objects.filter(action="api_token.revoked").exists()
 
 
 def test_another_users_token_sees_only_their_data(holder, other_trainer):

@@ -1,6 +1,7 @@
 """The trainer's credits API: same services as the pages, 400 naming the field, another user's objects 404."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,39 @@ def test_bad_input_is_a_400_naming_the_field(api, shipped, payload, field):
     assert response.status_code == 400
     assert field in response.json()
     assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        (
+            {"kind": "\ud800x", "completed_on": "2025-01-01"},
+            {"kind": ["Surrogate characters are not allowed: U+D800."]},
+        ),
+        (
+            {"kind": "cpr", "completed_on": "2025-01-01", "title": "a\x00"},
+            {"title": ["Null characters are not allowed."]},
+        ),
+        (
+            {"kind": "cpr", "completed_on": "2025-01-01", "notes": {"x": ["\ud800"]}},
+            {"notes": {"x": {"0": ["Surrogate characters are not allowed: U+D800."]}}},
+        ),
+    ],
+)
+def test_a_nul_or_lone_surrogate_anywhere_is_a_400_naming_the_field(api, shipped, payload, errors):
+    raw = json.dumps(payload)  # escaped as \\ud800: what a client can send
+    response = api.post("/api/v1/activities/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["[" * 1000 + "]" * 1000, '{"title":' * 1000 + "1" + "}" * 1000])
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(api, activity, raw):
+    for method, url in (("post", "/api/v1/activities/"), ("patch", f"/api/v1/activities/{activity.pk}/")):
+        response = getattr(api, method)(url, raw, content_type="application/json")
+        assert response.status_code == 400, (method, response.content[:300])
+        assert "levels deep" in json.dumps(response.json())
 
 
 def test_list_filters_and_paginates_only_my_activities(api, trainer, activity, other_activity):

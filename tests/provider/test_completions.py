@@ -1,6 +1,7 @@
 """Completion reports: receipts per record, matching, pending claims, voids, notifications, the log."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 from unittest import mock
 
@@ -234,14 +235,44 @@ def test_a_malformed_batch_is_a_400_naming_completions(api_a, body):
         ({"certification_number": "ACE-1\x00"}, "certification_number"),
         ({"attendee_email": "x\x00@example.com"}, "attendee_email"),
         ({"attendee_email": "x@example.com", "course_number": "CEP123456\x00"}, "course_number"),
+        ({"attendee_email": "x@example.com", "record_id": "\ud800x"}, "record_id"),
     ],
 )
-def test_a_nul_character_is_a_rejected_record_not_a_500(api_a, course_a, record, field):
-    # PostgreSQL refuses NUL in any string parameter, even in a WHERE clause.
-    body = {"completions": [{"course_number": "CEP123456", "completed_on": "2026-01-01", **record}]}
-    r = api_a.post(URL, body, format="json")
-    assert r.status_code == 200
-    assert r.json()["receipts"][0] == {**r.json()["receipts"][0], "status": "rejected", "field": field}
+def test_a_nul_or_lone_surrogate_is_a_400_naming_the_record_field_on_every_retry(api_a, course_a, record, field):
+    # PostgreSQL refuses NUL in any string parameter, even in a WHERE clause, and a lone surrogate cannot
+    # be encoded: once a 500 on every retry, because the stored idempotent answer could not hold it either.
+    good = {"course_number": "CEP123456", "completed_on": "2026-01-01", "attendee_email": "ok@example.com"}
+    bad = {"course_number": "CEP123456", "completed_on": "2026-01-01", **record}
+    raw = json.dumps({"completions": [good, bad]})  # ASCII with escapes: a client can send a lone surrogate
+    for attempt in range(2):
+        r = api_a.post(URL, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY="nul-batch")
+        assert r.status_code == 400, r.content[:300]
+        assert list(r.json()["completions"]["1"]) == [field]
+        assert r.json()["completions"]["1"][field][0].startswith(("Null characters", "Surrogate characters"))
+        assert (r.headers.get("Idempotent-Replayed") == "true") == (attempt == 1)
+    assert not ProviderCompletion.objects.exists()
+    # Fixed, under a new key, the whole batch goes through.
+    bad.update({k: v.replace("\x00", "").replace("\ud800", "") for k, v in record.items()})
+    r = api_a.post(URL, {"completions": [good, bad]}, format="json", HTTP_IDEMPOTENCY_KEY="fixed-batch")
+    assert r.status_code == 200 and ProviderCompletion.objects.count() == 2
+
+
+def test_a_nul_in_a_key_is_a_400_naming_the_escaped_key(api_a, course_a):
+    raw = json.dumps({"completions": [{"course_number": "CEP123456", "a\x00b": "x"}]})
+    r = api_a.post(URL, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY="nul-key")
+    assert r.status_code == 400
+    assert r.json() == {"completions": {"0": {"a\\x00b": ["Null characters are not allowed."]}}}
+
+
+@pytest.mark.parametrize(
+    "raw", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000, '{"completions": ' + "[" * 40 + "]" * 40 + "}"]
+)
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(api_a, course_a, raw):
+    for key in ("deep", "deep"):  # the second is the stored answer replayed
+        r = api_a.post(URL, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+        assert r.status_code == 400, r.content[:300]
+        assert "levels deep" in json.dumps(r.json())
+    assert not ProviderCompletion.objects.exists()
 
 
 def test_huge_paging_values_are_capped_not_a_500(api_a, course_a, trainer):
