@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -68,3 +69,11 @@ def test_production_honours_email_backend_over_email_url():
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", EMAIL_FILE_PATH="/var/mail/unused"
     )
     assert backend == "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.mark.parametrize("variable", ["EMAIL_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_email_url_or_redis_url(variable):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert variable in result.stderr
