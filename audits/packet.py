@@ -1,7 +1,9 @@
 """The audit packet PDF: a cover page from `cycle_progress`, then every evidence file.
 
 Images are downscaled with Pillow into temporary files that WeasyPrint may read (and nothing else);
-PDF evidence is appended page by page with pypdf. Files are read through the storage API."""
+PDF evidence is appended page by page with pypdf, each file first stripped of scripts, actions,
+attachments and forms (`cectracker.pdfsafe`): evidence stored before uploads were cleaned still has
+them, and the packet is opened in a reviewer's PDF reader. Files are read through the storage API."""
 
 import io
 import tempfile
@@ -13,6 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 from audits.selectors import audit_documentation
 from cectracker.pdf import render_pdf
+from cectracker.pdfsafe import strip_active_content
 
 MAX_IMAGE_SIDE = 1600  # pixels: a letter page at ~180 dpi; keeps packets and memory small
 
@@ -61,7 +64,7 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
     writer.append(PdfReader(io.BytesIO(cover)))
     for evidence in pdfs:
         with evidence.file.open("rb") as fh:
-            writer.append(PdfReader(io.BytesIO(fh.read())))
+            writer.append(PdfReader(io.BytesIO(strip_active_content(data=fh.read()))))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
 from accounts.services import log_action
+from cectracker.pdfsafe import strip_active_content
 from certifications.models import Certification, Credential
 from credits.kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
 from credits.models import Activity, Evidence, Petition
@@ -241,16 +244,22 @@ def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
     if activity.evidence.count() >= MAX_EVIDENCE_PER_ACTIVITY:
         raise ValidationError({"file": [f"An activity holds at most {MAX_EVIDENCE_PER_ACTIVITY} files."]})
     original = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/"))[:255] or "evidence"
+    upload.seek(0)
+    content, size, sha256 = upload, checked.size, checked.sha256
+    if checked.extension == "pdf":
+        # Staff open evidence in their PDF readers (and in audit packets): the stored file is the one
+        # without scripts, actions, attachments or forms, and its size and digest are of what is stored.
+        cleaned = strip_active_content(data=b"".join(upload.chunks()))
+        content, size, sha256 = ContentFile(cleaned), len(cleaned), hashlib.sha256(cleaned).hexdigest()
     evidence = Evidence(
         activity=activity,
         original_name=original,
         content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
+        size=size,
+        sha256=sha256,
     )
-    upload.seek(0)
     # The stored name is random (credits.models.evidence_path); the person's filename is only data.
-    evidence.file.save(f"upload.{checked.extension}", upload, save=False)
+    evidence.file.save(f"upload.{checked.extension}", content, save=False)
     try:
         evidence.save()
     except Exception:
@@ -261,7 +270,7 @@ def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
         action="evidence.attached",
         obj=evidence,
         subject_user=activity.user,
-        data={"after": {"activity": activity.pk, "name": original, "type": checked.content_type, "size": checked.size}},
+        data={"after": {"activity": activity.pk, "name": original, "type": checked.content_type, "size": size}},
     )
     return evidence
 

@@ -1,14 +1,16 @@
 """Evidence upload checks: what a file is, decided by its content, never by its name or claimed type.
 
 A file is accepted only when its magic bytes say PDF, JPEG or PNG (`filetype`) AND it parses as that
-(pypdf for PDFs, Pillow for images), with nothing hidden before or after the real document. The size
-is counted while streaming, so an oversized upload is refused without ever being held in memory.
+(pypdf and qpdf for PDFs, Pillow for images), with nothing hidden before or after the real document
+nor, in a PDF, between its objects. The size is counted while streaming, so an oversized upload is
+refused without ever being held in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -25,6 +27,7 @@ _CLAIMED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/pjpeg": 
 # Markup a browser or another tool might sniff: none of our document kinds starts with it.
 _MARKUP = (b"<html", b"<script", b"<!doctype", b"<svg", b"<?xml", b"<?php", b"<body", b"<iframe")
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo fits; a decompression bomb does not
+_STREAM_START = re.compile(rb"stream(?:\r\n|\n)")
 _HEAD = 8192
 _TAIL = 2048
 
@@ -116,6 +119,49 @@ def _check_pdf(upload, head: bytes, tail: bytes) -> None:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
         raise _fail("This PDF cannot be read (it is damaged or not really a PDF).") from exc
+    upload.seek(0)
+    _check_pdf_structure(b"".join(upload.chunks()))
+
+
+def _check_pdf_structure(data: bytes) -> None:
+    """qpdf must open it too, and no web-page markup may sit outside its streams.
+
+    pypdf reads almost anything (it rebuilds a broken cross-reference table by scanning), so a valid
+    PDF with an HTML document pasted between its objects, past the first kilobyte checked above,
+    passes it, and a browser or a mail scanner sniffing the bytes may take the file for a web page.
+    Inside a stream markup is the document's own data (a page that quotes HTML, a compressed image),
+    so only bytes outside every real stream are looked at."""
+    import pikepdf
+
+    from cectracker.pdfsafe import UnreadablePdf, open_pdf
+
+    lowered = data.lower()
+    try:
+        with open_pdf(data) as pdf:
+            if not any(marker in lowered for marker in _MARKUP):
+                return  # the usual case: nothing to place, no stream data to read
+            raws = [bytes(obj.read_raw_bytes()) for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+    except UnreadablePdf as exc:
+        raise _fail("This PDF cannot be read (it is damaged or not really a PDF).") from exc
+    inside = _stream_spans(data, raws)
+    for marker in _MARKUP:
+        start = lowered.find(marker)
+        while start >= 0:
+            if not any(begin <= start and start + len(marker) <= end for begin, end in inside):
+                raise _fail("This file contains web-page markup next to the document; upload a plain PDF, JPEG or PNG.")
+            start = lowered.find(marker, start + 1)
+
+
+def _stream_spans(data: bytes, raws: list[bytes]) -> list[tuple[int, int]]:
+    """Where the real streams' data lie: right after a `stream` keyword, bytes equal to a stream qpdf read.
+
+    A copy of a stream's bytes elsewhere is only excused if it too follows a `stream` keyword; and
+    markup excused that way is markup already accepted inside the real stream."""
+    starts = [m.end() for m in _STREAM_START.finditer(data)]
+    spans = []
+    for raw in {r for r in raws if r}:
+        spans.extend((at, at + len(raw)) for at in starts if data.startswith(raw, at))
+    return spans
 
 
 def _check_image(upload, kind: str, tail: bytes) -> None:

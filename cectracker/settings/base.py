@@ -143,12 +143,26 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
-if env("EMAIL_FILE_PATH", default=""):  # for filemail://; django-environ drops the leading slash
-    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
+
+def email_settings(*, default=environ.Env.NOTSET) -> dict:
+    """The EMAIL_* settings from EMAIL_URL, then EMAIL_FILE_PATH and EMAIL_BACKEND over it.
+
+    One function for every environment: production parses EMAIL_URL again (without a default, so a
+    missing one stops it) and used to lose both overrides that way."""
+    config = env.email("EMAIL_URL", default=default)
+    path = config.get("EMAIL_FILE_PATH") or ""
+    if config["EMAIL_BACKEND"].endswith(".filebased.EmailBackend") and path and not path.startswith("/"):
+        # django-environ drops the leading slash of filemail:///var/mail: the folder meant is absolute.
+        config["EMAIL_FILE_PATH"] = "/" + path
+    if env("EMAIL_FILE_PATH", default=""):
+        config["EMAIL_FILE_PATH"] = env("EMAIL_FILE_PATH")
+    # Any Django email backend by dotted path (e.g. an API-based provider); overrides EMAIL_URL's.
+    config["EMAIL_BACKEND"] = env("EMAIL_BACKEND", default=config["EMAIL_BACKEND"])
+    return config
+
+
+vars().update(email_settings(default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CEC Tracker <no-reply@cectracker.local>")
-# Any Django email backend by dotted path (e.g. an API-based provider); overrides EMAIL_URL's.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821 (set by env.email above)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in emails (reminders, one-click unsubscribe) start with this.
 CECT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -247,6 +261,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO; keep their warnings only.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO (pikepdf announces itself in every
+    # process); keep their warnings only, such as qpdf's on a damaged evidence file.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
 }

@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, with no default, so a missing one fails at start."""
 
 from cectracker.settings.base import *  # noqa: F403
-from cectracker.settings.base import env
+from cectracker.settings.base import email_settings, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -13,7 +13,7 @@ REDIS_URL = env("REDIS_URL")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
-vars().update(env.email("EMAIL_URL"))
+vars().update(email_settings())  # no default: without EMAIL_URL production does not start
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 CECT_REQUIRE_MFA_FOR_ADMINS = True

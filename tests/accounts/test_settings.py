@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -52,3 +53,37 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _email_settings_in_production(**overrides):
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND); print(s.EMAIL_FILE_PATH)"
+    result = _manage("shell", "--no-imports", "-c", code, env={**PRODUCTION_ENV, **overrides})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()[-2:]
+
+
+def test_production_honours_email_file_path_with_the_file_backend(tmp_path):
+    backend, path = _email_settings_in_production(EMAIL_URL="filemail://", EMAIL_FILE_PATH=str(tmp_path / "mail"))
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(tmp_path / "mail")
+
+
+def test_the_folder_in_a_filemail_url_stays_absolute():
+    # django-environ parses filemail:///var/mail/cect as "var/mail/cect", a folder under the working directory.
+    backend, path = _email_settings_in_production(EMAIL_URL="filemail:///var/mail/cect")
+    assert backend.endswith(".filebased.EmailBackend") and path == "/var/mail/cect"
+
+
+def test_production_honours_email_backend_over_email_url():
+    backend, _ = _email_settings_in_production(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", EMAIL_FILE_PATH="/var/mail/unused"
+    )
+    assert backend == "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.mark.parametrize("variable", ["EMAIL_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_email_url_or_redis_url(variable):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert variable in result.stderr

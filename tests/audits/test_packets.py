@@ -129,3 +129,20 @@ def test_the_cover_gives_every_activity_of_the_cycle_its_applied_amount_and_reas
     assert "Taught a workshop" in cover and "5.00" in cover  # ACSM: 5 a calendar year (RULES §5)
     assert "ineligible_activity" not in cover and "cap_reached" not in cover  # words, not codes
     assert "Old yoga" not in cover
+
+
+def test_evidence_stored_with_active_content_before_uploads_were_cleaned_is_cleaned_in_the_packet(audit):
+    from tests.pdf_samples import TEXT, active_content, active_pdf
+
+    # Written straight to storage, as files uploaded before the cleaning are: nothing has touched them.
+    evidence = audit.user.activities.filter(evidence__content_type="application/pdf").first().evidence.get()
+    with evidence.file.open("wb") as fh:
+        fh.write(active_pdf())
+    packet = audit_packet_render(packet_id=AuditPacket.objects.create(audit=audit).pk)
+    assert packet.state == "done", packet.error
+    with packet.file.open("rb") as fh:
+        data = fh.read()
+    assert active_content(data) == set()
+    reader = PdfReader(io.BytesIO(data))
+    assert "/OpenAction" not in reader.trailer["/Root"] and "/Names" not in reader.trailer["/Root"]
+    assert any(TEXT in page.extract_text() for page in reader.pages)  # the evidence page is still there

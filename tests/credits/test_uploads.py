@@ -104,3 +104,65 @@ def test_upload_handler_stops_storing_past_the_limit(rf, settings):
     stored = handler.file_complete(5000)
     stored.seek(0, 2)
     assert stored.tell() == 1001  # one byte past the limit, the rest discarded
+
+
+HTML_PAGE = b"<!DOCTYPE html><html><body><script>fetch('/api/v1/certifications/')</script></body></html>\n"
+
+
+def _pdf(*, junk: bytes = b"", content: bytes = b"BT /F1 12 Tf 20 100 Td (Certificate) Tj ET") -> bytes:
+    """A well-formed one-page PDF, written by hand so that `junk` sits between the header and the first
+    object with every cross-reference offset right: nothing for a parser to repair, as an attacker makes it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + junk
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+PADDING = b"%" + b"x" * 1024 + b"\n"
+
+
+def test_the_hand_written_pdf_is_accepted_without_junk():
+    assert check_evidence_file(upload("c.pdf", _pdf(), "application/pdf")).content_type == "application/pdf"
+
+
+def test_a_pdf_with_html_after_its_first_kilobyte_is_refused():
+    data = _pdf(junk=PADDING + HTML_PAGE)
+    assert data.index(b"<html") > 1024 and data.startswith(b"%PDF-")
+    assert "web-page markup" in refused("c.pdf", data, "application/pdf")
+
+
+def test_a_pdf_header_with_padding_and_an_html_document_is_refused():
+    data = b"%PDF-1.7\n%" + b"x" * 1024 + b"\n" + HTML_PAGE + b"%%EOF\n"
+    assert refused("c.pdf", data, "application/pdf")
+
+
+def test_markup_appended_after_the_end_of_a_pdf_is_refused():
+    assert "web-page markup" in refused("c.pdf", make_pdf() + b"\n" + HTML_PAGE + b"%%EOF\n", "application/pdf")
+
+
+def test_markup_inside_a_page_stream_is_the_document_and_is_accepted():
+    # Past the first kilobyte, which is refused markup wherever it is (a sniffer reads no further).
+    text = b"BT /F1 12 Tf 20 100 Td (How <html> and <script> tags work) Tj ET"
+    data = _pdf(content=PADDING + text)
+    assert data.index(b"<html") > 1024
+    assert check_evidence_file(upload("c.pdf", data, "application/pdf")).content_type == "application/pdf"
+
+
+def test_a_copy_of_a_stream_outside_every_stream_is_still_refused():
+    # The same bytes as the page's stream, but between the objects: only the real stream's place is excused.
+    content = PADDING + b"BT /F1 12 Tf 20 100 Td (<html> tags) Tj ET"
+    data = _pdf(junk=PADDING + content + b"\n", content=content)
+    assert "web-page markup" in refused("c.pdf", data, "application/pdf")
