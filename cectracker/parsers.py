@@ -30,7 +30,7 @@ NUL_MESSAGE = "Null characters are not allowed."
 DEPTH_MESSAGE = f"JSON nested more than {MAX_DEPTH} levels deep."
 
 
-def _bad_char(value: str) -> str | None:
+def unstorable_character(value: str) -> str | None:
     """The message for a string PostgreSQL cannot store (NUL) or that cannot be encoded (a lone surrogate)."""
     if "\x00" in value:
         return NUL_MESSAGE
@@ -54,7 +54,9 @@ def _nest(path: list[str], message: str) -> dict:
 def _name(key: str) -> str:
     # A bad key is named with its characters escaped: the error body must itself be storable (provider
     # responses are kept for idempotent replays) and encodable.
-    return key if _bad_char(key) is None else key.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return (
+        key if unstorable_character(key) is None else key.encode("unicode_escape", "backslashreplace").decode("ascii")
+    )
 
 
 def check_data(data) -> None:
@@ -65,7 +67,7 @@ def check_data(data) -> None:
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            message = _bad_char(value)
+            message = unstorable_character(value)
             if message:
                 raise exceptions.ValidationError(_nest(path, message))
         elif isinstance(value, dict | list):
@@ -73,7 +75,7 @@ def check_data(data) -> None:
                 raise exceptions.ValidationError(_nest(path[:1], DEPTH_MESSAGE))
             if isinstance(value, dict):
                 for key, item in value.items():
-                    message = _bad_char(key)
+                    message = unstorable_character(key)
                     if message:
                         raise exceptions.ValidationError(_nest([*path, _name(key)], message))
                     stack.append((item, [*path, key]))

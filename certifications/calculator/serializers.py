@@ -7,6 +7,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cectracker.parsers import unstorable_character
 from certifications.rules.engine import REASONS, STATUSES
 from certifications.rules.params import ACTIVITY_KINDS
 
@@ -200,12 +201,9 @@ def _field_value(field: serializers.Field, value):
             field.fail("max_length", max_length=field.max_length)
         # A JSON body never gets here with these (cectracker.parsers refuses it); kept because this lean
         # path must give what DRF's CharField validators give, for any caller of the serializers.
-        if "\x00" in value:
-            raise serializers.ValidationError("Null characters are not allowed.")
-        if not value.isascii():
-            for char in value:
-                if 0xD800 <= ord(char) <= 0xDFFF:
-                    raise serializers.ValidationError(f"Surrogate characters are not allowed: U+{ord(char):X}.")
+        message = unstorable_character(value)
+        if message:
+            raise serializers.ValidationError(message)
         return value
     return field.to_internal_value(value)
 
