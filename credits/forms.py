@@ -16,7 +16,7 @@ _HELP = {
         "amount": "Filled from the catalog for a known number; otherwise as printed on the certificate.",
     },
     "other_org_course": {
-        "amount": "What that organization awarded (in its own units, e.g. 0.6 for NASM).",
+        "amount": "As printed, in that organization's own unit: NASM and NSCA award CEUs (0.1 an hour).",
         "hours": "Or the hours, when no amount was awarded.",
     },
     "college_course": {"grade": "A letter grade; C or better counts."},
@@ -25,6 +25,15 @@ _HELP = {
     "first_aid": {"hours": "Optional: ACSM counts the hours (from 2025); ACE a fixed 0.2 CEC."},
     "teaching": {"amount": "The CECs you claim for it (ACSM: at most 5 a year, 15 a cycle)."},
     "lecturing": {"amount": "The CECs you claim for it (ACSM: at most 5 a year, 15 a cycle)."},
+}
+
+
+# The amount is in the unit of whoever awarded it: ours say CECs, other organizations their own (RULES §5).
+AMOUNT_LABELS = {
+    "approved_course": "CECs awarded",
+    "other_org_course": "Amount awarded (that organization's unit)",
+    "teaching": "CECs claimed",
+    "lecturing": "CECs claimed",
 }
 
 
@@ -98,7 +107,19 @@ class ActivityForm(forms.Form):
                 ),
             )
         if name in ("amount", "hours", "credit_hours"):
-            return _decimal(FIELD_LABELS[name], help_text)
+            field = _decimal(
+                AMOUNT_LABELS.get(kind, FIELD_LABELS[name]) if name == "amount" else FIELD_LABELS[name], help_text
+            )
+            # What the entry is worth to each certification, in each one's unit, shown beside it as it is typed.
+            field.widget.attrs.update(
+                {
+                    "hx-get": reverse("activity_amount_preview"),
+                    "hx-trigger": "input changed delay:300ms, change",
+                    "hx-target": "#amount-preview",
+                    "hx-include": "closest form",
+                }
+            )
+            return field
         if name == "term":
             return forms.ChoiceField(
                 label="Term",
