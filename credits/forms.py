@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 from accounts.models import Organization
 from cectracker.forms import FlexibleDateField
 from certifications.models import Credential
-from credits.kinds import FIELD_LABELS, KIND_CHOICES, KIND_FIELDS, REQUIRED
+from credits.kinds import FIELD_LABELS, KIND_CHOICES, KIND_FIELDS, REQUIRED, short_label
 
 _KNOWN_OTHER_ORGS = ("NASM", "NSCA", "ACE", "ACSM", "NCCPT", "AFAA")
 _HELP = {
@@ -149,7 +149,11 @@ class ActivityFilterForm(forms.Form):
 
 
 class KindChoiceForm(forms.Form):
-    kind = forms.ChoiceField(label="What did you do?", choices=[("", "Choose…"), *KIND_CHOICES])
+    # Short names (no bracketed explanation), so a phone's select shows them whole; the form's heading then
+    # gives the full name of the chosen kind.
+    kind = forms.ChoiceField(
+        label="What did you do?", choices=[("", "Choose…"), *((kind, short_label(kind)) for kind, _ in KIND_CHOICES)]
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -40,7 +40,7 @@ LOGGABLE_KINDS = tuple(kind for kind in ACTIVITY_KINDS if kind in KIND_FIELDS)
 
 KIND_LABELS: dict[str, str] = {
     "approved_course": "Approved course (course number from ACE, ACSM, ...)",
-    "other_org_course": "Course approved by another organization (NASM, NSCA, ...)",
+    "other_org_course": "Another organization's course (NASM, NSCA, ...)",
     "college_course": "College course",
     "cpr": "CPR",
     "aed": "AED",
