@@ -32,13 +32,58 @@ def browser():
         browser.close()
 
 
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core (the copy axe-playwright-python ships; nothing fetched) on the page as it is now; fail
+    naming each serious or critical rule and the elements it found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    bad = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert not bad, f"axe on {page.url}:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']} e.g. {[n['target'] for n in v['nodes'][:3]]}"
+        for v in bad
+    )
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A page whose every visited HTML page is held to axe: the test drives it as it likes, and at the end each
+    distinct address it reached by GET (trainer, staff, provider or visitor pages alike) is opened again in the
+    same session and checked, so no page of a browser test escapes the check. (A page a POST answered, such as a
+    form sent back with its errors, is checked where the test calls assert_accessible itself.)"""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    visited: list[str] = []
+
+    def remember(response):
+        request = response.request
+        if (
+            request.resource_type == "document"
+            and request.method == "GET"
+            and "text/html" in response.headers.get("content-type", "")
+        ):
+            url = response.url.split("#")[0]
+            if url.startswith(live_server.url) and url not in visited:
+                visited.append(url)
+
+    page.on("response", remember)
     yield page
+    page.remove_listener("response", remember)
+    failures = []
+    for url in visited:
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            failures.append(str(error))
     context.close()
+    assert not failures, "\n\n".join(failures)
 
 
 @pytest.fixture
