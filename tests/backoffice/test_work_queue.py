@@ -41,5 +41,6 @@ def test_the_overview_counts_what_waits_in_this_organization_only(client, review
     assert counts["Audits with documents to review"] == 0
     html = response.content.decode()
     assert (
-        f'href="{reverse("org_petitions", args=["ace"])}?status=pending"><strong>2</strong> petitions waiting' in html
+        f'href="{reverse("org_petitions", args=["ace"])}?status=pending">Petitions waiting for a decision: <strong>2</strong>'
+        in html
     )
