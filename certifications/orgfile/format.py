@@ -144,7 +144,7 @@ def _in_words(error: jsonschema.ValidationError) -> FileError:
         known = set(sub.get("properties", {}))
         extra = sorted(str(k) for k in error.instance if k not in known)
         return _path([*path, extra[0] if extra else "?"]), "is not a field of this format (check the spelling)"
-    if kind == "propertyNames":
+    if kind == "propertyNames" or "propertyNames" in error.relative_schema_path:
         return _path([*path, str(error.instance)]), "is not a known activity kind"
     if isinstance(sub, dict) and "x-words" in sub and kind in ("type", "pattern"):
         return _path(path), f"must be {sub['x-words']}"

@@ -23,7 +23,7 @@ from accounts.services import log_action
 from certifications.models import Credential, RuleSetVersion
 from certifications.orgfile.format import FORMAT, FileError, OrgFileInvalid, check
 from certifications.rules.engine import course_key
-from certifications.rules.params import RuleParams
+from certifications.rules.params import ACTIVITY_KINDS, RuleParams
 from certifications.rulesets.services import ruleset_draft_create, ruleset_publish
 
 
@@ -34,6 +34,7 @@ class ImportReport:
     slug: str
     created: bool = False
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what stays as it is, worth saying
     published_from: date | None = None  # the new rule-set version's date, None when the rules were unchanged
     dry_run: bool = False
 
@@ -237,7 +238,7 @@ class _Import:
         )
         if latest is not None and (self.missing_only or RuleParams.from_dict(latest.params).to_dict() == params):
             if not self.missing_only:
-                report.changes.append(f"The rules are those in force since {latest.effective_from}: no new version.")
+                report.notes.append(f"The rules are those in force since {latest.effective_from}: no new version.")
             return
         draft = ruleset_draft_create(actor=self.actor, organization=org, params=params, notes=rule_set.get("notes", ""))
         try:
@@ -286,7 +287,7 @@ def organization_export(*, organization: Organization, effective_from: date | No
             "rule_set": {
                 "effective_from": version.effective_from.isoformat(),
                 "notes": version.notes,
-                "rules": RuleParams.from_dict(version.params).to_dict(),
+                "rules": _canonical_rules(version.params, [c.code for c in credentials]),
             },
             "providers": [{"name": p.name, "contact_email": p.contact_email, "active": p.is_active} for p in providers],
             "catalog": [
@@ -301,6 +302,20 @@ def organization_export(*, organization: Organization, effective_from: date | No
                 for c in courses
             ],
         }
+
+
+def _canonical_rules(params: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    """The rules in the order a file lists them: the stored JSON keeps no key order (PostgreSQL's jsonb sorts
+    keys), so kinds follow the product's list, other organizations the alphabet, new certifications the
+    organization's credentials."""
+    rules = RuleParams.from_dict(params).to_dict()
+    position = {code: index for index, code in enumerate(codes)}
+    rules["kinds"] = {kind: rules["kinds"][kind] for kind in ACTIVITY_KINDS if kind in rules["kinds"]}
+    rules["other_orgs"] = dict(sorted(rules["other_orgs"].items(), key=lambda item: item[0].casefold()))
+    rules["new_certification_amounts"] = dict(
+        sorted(rules["new_certification_amounts"].items(), key=lambda item: (position.get(item[0], len(codes)), item[0]))
+    )
+    return rules
 
 
 def _decimal(value: Decimal) -> str:

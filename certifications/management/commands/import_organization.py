@@ -1,0 +1,44 @@
+"""`manage.py import_organization FILE [--dry-run] [--effective-from YYYY-MM-DD]`: onboard or update a body."""
+
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certifications.orgfile.format import OrgFileInvalid, load
+from certifications.orgfile.services import organization_import
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--effective-from: {text!r} is not a date YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an organization file (YAML or JSON, see certifications/orgfile/schema.json): create or update the "
+        "organization, its credentials, providers and catalog, and publish its rules as a new rule-set version."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the organization file; - reads standard input")
+        parser.add_argument("--dry-run", action="store_true", help="check and show what would change, change nothing")
+        parser.add_argument("--effective-from", type=_day, help="publish the rules from this date instead of the file's")
+
+    def handle(self, *args, file, dry_run, effective_from, **options):
+        try:
+            raw = self.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from None
+        try:
+            report = organization_import(actor=None, data=load(raw), effective_from=effective_from, dry_run=dry_run)
+        except OrgFileInvalid as exc:
+            for path, message in exc.errors:
+                self.stderr.write(f"{path or '(file)'}: {message}")
+            raise CommandError(f"{file}: {len(exc.errors)} problem(s); nothing was imported.") from None
+        for line in report.changes + report.notes:
+            self.stdout.write(line)
+        done = "Dry run: nothing was changed." if dry_run else f"Imported {report.slug}."
+        self.stdout.write(self.style.SUCCESS(done))
