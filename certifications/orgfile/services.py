@@ -312,8 +312,9 @@ def _canonical_rules(params: dict[str, Any], codes: list[str]) -> dict[str, Any]
     position = {code: index for index, code in enumerate(codes)}
     rules["kinds"] = {kind: rules["kinds"][kind] for kind in ACTIVITY_KINDS if kind in rules["kinds"]}
     rules["other_orgs"] = dict(sorted(rules["other_orgs"].items(), key=lambda item: item[0].casefold()))
+    amounts = rules["new_certification_amounts"].items()
     rules["new_certification_amounts"] = dict(
-        sorted(rules["new_certification_amounts"].items(), key=lambda item: (position.get(item[0], len(codes)), item[0]))
+        sorted(amounts, key=lambda item: (position.get(item[0], len(codes)), item[0]))
     )
     return rules
 

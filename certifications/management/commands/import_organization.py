@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the organization file; - reads standard input")
         parser.add_argument("--dry-run", action="store_true", help="check and show what would change, change nothing")
-        parser.add_argument("--effective-from", type=_day, help="publish the rules from this date instead of the file's")
+        parser.add_argument("--effective-from", type=_day, help="rules in force from this date, not the file's")
 
     def handle(self, *args, file, dry_run, effective_from, **options):
         try:
