@@ -2,8 +2,8 @@
 
 Numbers follow the organization's published course-number format: its leading letters (an alternation such
 as ACE's `(CEP|CP|CA|CS|CL)`, or a literal such as `NFB-`) and as many digits as its closing `{m,n}` says,
-kept when the format accepts them; an organization without a format (ACSM) gets `<SHORT NAME><5 digits>`. Amounts are hours times the
-organization's unit per hour (ACE 0.1 CEC an hour, ACSM 1 CEC an hour)."""
+kept when the format accepts them; an organization without a format (ACSM) gets `<SHORT NAME><5 digits>`.
+Amounts are hours times the organization's unit per hour (ACE 0.1 CEC an hour, ACSM 1 CEC an hour)."""
 
 from __future__ import annotations
 
