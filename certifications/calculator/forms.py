@@ -111,7 +111,9 @@ class ActivityForm(forms.Form):
     course_number = forms.CharField(label="Course number", required=False, max_length=30)
     amount = _amount("Amount (CECs)", "In the organization's unit; for another organization's course, in theirs.")
     hours = _amount("Hours")
-    awarding_org = forms.CharField(label="Approved by", required=False, max_length=100, help_text="Who awarded it, e.g. NASM.")
+    awarding_org = forms.CharField(
+        label="Approved by", required=False, max_length=100, help_text="Who awarded it, e.g. NASM."
+    )
     credit_hours = _amount("Credit hours")
     term = forms.ChoiceField(
         label="Term", required=False, choices=[("", "—"), ("semester", "Semester"), ("quarter", "Quarter")]
