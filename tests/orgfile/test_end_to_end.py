@@ -2,6 +2,7 @@
 driven through the whole product with no code change: calculator, dashboard, petition, renewal with fees,
 reminder, audit (issue 16)."""
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -16,7 +17,7 @@ from rest_framework.test import APIClient
 from accounts.models import Organization
 from accounts.notifications.models import Notification
 from audits.models import Audit
-from audits.services import audit_consider, audit_sweep
+from audits.services import audit_consider, audit_packet_render, audit_packet_request, audit_sweep
 from certifications.defaults import load_defaults
 from certifications.models import Credential, Cycle, Renewal
 from certifications.reminders import reminders_sweep
@@ -159,6 +160,16 @@ def test_a_trainer_is_served_end_to_end(nfb_org, client, settings):
     audit = audit_consider(renewal=renewal, rng=_ZeroDraw())
     assert audit is not None and audit.due_on == today + dt.timedelta(days=21)
     assert Notification.objects.filter(user=trainer, kind="audit_selected").exists()
+    # The auditor's packet and the trainer's export follow NFB's rules and unit.
+    packet = audit_packet_render(packet_id=audit_packet_request(actor=reviewer, audit=audit).pk)
+    assert (packet.state, packet.error) == ("done", "") and packet.pages >= 2
+    exported = b"".join(client.get(reverse("activities_csv")).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    applied = {row[2]: row[rows[0].index("NFB-CPT applied") :] for row in rows[1:]}
+    assert applied["Taught a workshop"] == [
+        "4.00",
+        "NFB caps teaching and lecturing at 4 CEUs a cycle year (year 1): 4.00 of 6.00 applied.",
+    ]
     assert audit_sweep(today=today + dt.timedelta(days=22)) == {"due": 0, "failed": 1}
     assert Audit.objects.get(pk=audit.pk).status == Audit.FAILED
     assert Cycle.objects.get(pk=renewal.next_cycle.pk).recorded_status == Cycle.INACTIVE
