@@ -83,7 +83,7 @@ def errors(data: Any) -> list[FileError]:
     try:
         RuleParams.from_dict(data["rule_set"]["rules"])
     except RuleParamsError as exc:
-        found += [(_path(["rule_set", "rules", *key.split(".")]), message) for key, message in exc.errors.items()]
+        found += [(path_of(["rule_set", "rules", *key.split(".")]), message) for key, message in exc.errors.items()]
     try:
         date.fromisoformat(data["rule_set"]["effective_from"])
     except ValueError:
@@ -139,36 +139,36 @@ def _in_words(error: jsonschema.ValidationError) -> FileError:
     kind, value, sub = error.validator, error.validator_value, error.schema
     if kind == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
-        return _path([*path, missing[0] if missing else "?"]), "is missing"
+        return path_of([*path, missing[0] if missing else "?"]), "is missing"
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = set(sub.get("properties", {}))
         extra = sorted(str(k) for k in error.instance if k not in known)
-        return _path([*path, extra[0] if extra else "?"]), "is not a field of this format (check the spelling)"
+        return path_of([*path, extra[0] if extra else "?"]), "is not a field of this format (check the spelling)"
     if kind == "propertyNames" or "propertyNames" in error.relative_schema_path:
-        return _path([*path, str(error.instance)]), "is not a known activity kind"
+        return path_of([*path, str(error.instance)]), "is not a known activity kind"
     if isinstance(sub, dict) and "x-words" in sub and kind in ("type", "pattern"):
-        return _path(path), f"must be {sub['x-words']}"
+        return path_of(path), f"must be {sub['x-words']}"
     if kind == "type":
         types = value if isinstance(value, list) else [value]
-        return _path(path), "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return path_of(path), "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
     if kind == "enum":
-        return _path(path), "must be one of: " + ", ".join(str(v) for v in value)
+        return path_of(path), "must be one of: " + ", ".join(str(v) for v in value)
     if kind == "const":
-        return _path(path), f'must be "{value}"'
+        return path_of(path), f'must be "{value}"'
     if kind == "minimum":
-        return _path(path), f"must be at least {value}"
+        return path_of(path), f"must be at least {value}"
     if kind == "maximum":
-        return _path(path), f"must be at most {value}"
+        return path_of(path), f"must be at most {value}"
     if kind == "minLength":
-        return _path(path), "must not be empty"
+        return path_of(path), "must not be empty"
     if kind == "maxLength":
-        return _path(path), f"must be at most {value} characters"
+        return path_of(path), f"must be at most {value} characters"
     if kind in ("minItems", "minProperties"):
-        return _path(path), f"must list at least {value}"
-    return _path(path), error.message
+        return path_of(path), f"must list at least {value}"
+    return path_of(path), error.message
 
 
-def _path(parts: list[Any]) -> str:
+def path_of(parts: list[Any]) -> str:
     """`["caps", 0, "per_year"]` as `caps[0].per_year` (digits in a dotted engine path are list positions)."""
     out = ""
     for part in parts:

@@ -20,8 +20,9 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Organization, Provider, User
 from accounts.services import log_action
+from cectracker.parsers import unstorable_character
 from certifications.models import Credential, RuleSetVersion
-from certifications.orgfile.format import FORMAT, FileError, OrgFileInvalid, check
+from certifications.orgfile.format import FORMAT, FileError, OrgFileInvalid, check, path_of
 from certifications.rules.engine import course_key
 from certifications.rules.params import ACTIVITY_KINDS, RuleParams
 from certifications.rulesets.services import ruleset_draft_create, ruleset_publish
@@ -57,6 +58,9 @@ def organization_import(
     `effective_from` overrides the file's date for the new rule-set version. `missing_only` (the shipped
     defaults) creates what is missing and changes nothing an operator or admin already has."""
     check(data)
+    unstorable = list(_unstorable(data, []))
+    if unstorable:
+        raise OrgFileInvalid(unstorable)
     try:
         with transaction.atomic(), scopes_disabled():
             report = _Import(actor, data, effective_from, missing_only).run()
@@ -69,6 +73,21 @@ def organization_import(
         # Another import of the same body ran at the same moment; its rows won the unique constraints.
         raise OrgFileInvalid([("organization.slug", "was changed by another import meanwhile: try again")]) from None
     return report
+
+
+def _unstorable(value: Any, path: list[Any]):
+    """Texts the database cannot store (NUL, lone surrogates: JSON and YAML escapes can write them)."""
+    if isinstance(value, str):
+        message = unstorable_character(value)
+        if message:
+            yield path_of(path), message
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key, path)
+            yield from _unstorable(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, [*path, index])
 
 
 class _Import:

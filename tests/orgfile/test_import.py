@@ -162,3 +162,14 @@ def shipped_defaults(db):
 def test_load_reads_what_export_writes(nfb, operator):
     organization_import(actor=operator, data=nfb)
     assert load(dump(organization_export(organization=Organization.objects.get(slug="nfb")))) == nfb
+
+
+def test_texts_the_database_cannot_store_are_refused_by_path(nfb):
+    """JSON and YAML escapes can write a NUL or a lone surrogate, which PostgreSQL refuses (a 500)."""
+    data = copy.deepcopy(nfb)
+    data["credentials"][0]["name"] = "NFB\x00 Trainer"
+    data["catalog"][1]["title"] = "Mobility \ud800"
+    with pytest.raises(OrgFileInvalid) as caught:
+        organization_import(actor=None, data=data)
+    assert [path for path, _ in caught.value.errors] == ["credentials[0].name", "catalog[1].title"]
+    assert not Organization.objects.filter(slug="nfb").exists()
