@@ -6,6 +6,7 @@ from accounts.notifications import views as notification_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("account/profile/", views.profile, name="profile"),
     path("account/api-token/", views.api_token, name="api_token"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notification_views.notification_list, name="notification_list"),

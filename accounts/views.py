@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scopes_disabled
 
-from accounts.forms import ApiKeyForm, ProviderForm
+from accounts.forms import ApiKeyForm, ProfileForm, ProviderForm
 from accounts.models import ActionLog, Membership, Provider, ProviderApiKey
 from accounts.services import (
     api_token_regenerate,
@@ -50,6 +50,33 @@ def dashboard(request):
     cards = user_dashboard(user=request.user, as_of=today)
     audits = audits_open_for(user=request.user)
     return render(request, "accounts/dashboard.html", {"cards": cards, "today": today, "open_audits": audits})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Name, time zone and date of birth, and where each other account setting lives, with its state."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from rest_framework.authtoken.models import Token
+
+    from accounts.notifications.services import KINDS, preferences
+
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Profile saved.")
+            return redirect("profile")
+    context = {
+        "form": form,
+        "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "two_factor": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "token": Token.objects.filter(user=user).first(),
+        "notifications_off": [KINDS[kind] for kind, on in preferences(user=user).items() if not all(on.values())],
+    }
+    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 
 
 @never_cache

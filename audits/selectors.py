@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from audits.models import Audit
@@ -61,7 +62,7 @@ def audit_pass_gaps(*, audit: Audit, documentation: Documentation) -> list[str]:
     """What recording this audit as passed would overlook, in words: documents not yet sent, evidence missing."""
     gaps = []
     if audit.status == Audit.OPEN:
-        gaps.append(f"the person has not sent their documents yet (due {audit.due_on:%m/%d/%Y}).")
+        gaps.append(f"the person has not sent their documents yet (due {date_format(audit.due_on)}).")
     missing = documentation.missing
     if missing:
         titles = ", ".join(str(row.activity) for row in missing[:5]) + (" and more" if len(missing) > 5 else "")

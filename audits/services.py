@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
@@ -168,7 +169,7 @@ def audit_submit(*, user: User, audit_id: int) -> Audit:
     if audit.status != Audit.OPEN:
         raise ValidationError({"status": "These documents were already sent."})
     if audit.due_on < timezone.localdate():  # the daily sweep may not have failed it yet
-        raise ValidationError({"status": f"The deadline ({audit.due_on:%Y-%m-%d}) has passed."})
+        raise ValidationError({"status": f"The deadline ({date_format(audit.due_on)}) has passed."})
     audit.status, audit.submitted_at = Audit.SUBMITTED, timezone.now()
     audit.save(update_fields=["status", "submitted_at"])
     log_action(

@@ -7,9 +7,10 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y"]
 
 
 class FlexibleDateField(forms.DateField):
-    """A date typed as 2026-03-01 or 03/01/2026; the error says which forms work."""
+    """A date picker (`type=date`, which sends 2026-03-01) that still takes 03/01/2026 typed where a browser
+    shows a plain text box; the error says which forms work."""
 
-    widget = forms.DateInput(attrs={"placeholder": "MM/DD/YYYY", "inputmode": "numeric"})
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     default_error_messages = {"invalid": "Enter the date as MM/DD/YYYY (for example 03/01/2026) or 2026-03-01."}
 
     def __init__(self, **kwargs):

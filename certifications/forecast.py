@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import date_format
+
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 
 MET, ON_TRACK, SHORT, NO_PACE, ENDED = "met", "on_track", "short", "no_pace", "ended"
@@ -63,7 +65,7 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
             None,
             remaining,
             zero,
-            f"The cycle ended on {end:%Y-%m-%d} with {amount_text(remaining)} {unit}s still missing.",
+            f"The cycle ended on {date_format(end)} with {amount_text(remaining)} {unit}s still missing.",
         )
     if exact_pace == zero:
         return Forecast(
@@ -74,7 +76,7 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
             remaining,
             needed,
             f"No {unit}s yet this cycle: about {amount_text(needed)} {per_month} gets you to "
-            f"{amount_text(required)} by {end:%Y-%m-%d}.",
+            f"{amount_text(required)} by {date_format(end)}.",
         )
     if projected >= required:
         reach = as_of + timedelta(days=int((remaining / exact_pace * DAYS_PER_MONTH).to_integral_value(ROUND_HALF_UP)))
@@ -86,7 +88,8 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
             reach,
             zero,
             needed,
-            f"At your pace of {amount_text(pace)} {per_month} you'll reach {amount_text(required)} by {reach:%Y-%m}.",
+            f"At your pace of {amount_text(pace)} {per_month} you'll reach {amount_text(required)} "
+            + f"by {date_format(reach, 'YEAR_MONTH_FORMAT')}.",
         )
     short_by = (required - projected).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return Forecast(
@@ -97,7 +100,7 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
         short_by,
         needed,
         f"At your pace of {amount_text(pace)} {per_month} you'll be {amount_text(short_by)} {unit}s short "
-        f"on {end:%Y-%m-%d}: aim for {amount_text(needed)} {per_month}.",
+        f"on {date_format(end)}: aim for {amount_text(needed)} {per_month}.",
     )
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership
@@ -329,7 +330,7 @@ def _org_link(name: str, slug: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _day(value: date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
+    return date_format(value)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

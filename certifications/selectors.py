@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization, User
 from certifications.forecast import Chart, Forecast, amount_text, cumulative_chart, forecast, percent
 from certifications.models import Certification, Credential, Cycle, RuleSetVersion
 from certifications.rules.engine import (
+    PETITION_PENDING,
     ActivityInput,
     CredentialInfo,
     CycleResult,
@@ -306,7 +308,7 @@ def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Qu
             fees.reinstatement,
             fees.currency,
             False,
-            f"The certification expired after {cycle.end:%Y-%m-%d} and {org} has no grace period: "
+            f"The certification expired after {date_format(cycle.end)} and {org} has no grace period: "
             f"renewing it now goes through {org}.",
             (("Reinstatement", fees.reinstatement),),
         )
@@ -409,6 +411,11 @@ class DashboardCard:
     cpr_aed_gap: bool  # the organization wants CPR/AED through the cycle and it expires before the end
     forecast: Forecast
     chart: Chart
+    pending: list  # the AppliedActivity entries that wait on a petition: they count once it is approved
+
+    @property
+    def pending_amount(self) -> Decimal:
+        return sum((a.full for a in self.pending), Decimal("0"))
 
 
 def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCard]:
@@ -441,6 +448,7 @@ def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCa
                     applied=[(dates[a.id], a.applied) for a in result.activities if a.id in dates],
                     as_of=as_of,
                 ),
+                pending=[a for a in result.activities if a.reason == PETITION_PENDING],
             )
         )
     return cards
@@ -476,7 +484,7 @@ def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> 
     elif not quote.allowed:
         problems["cycle"] = quote.message
     elif on < cycle.start:
-        problems["cycle"] = f"This cycle starts on {cycle.start}: it can't be renewed before then."
+        problems["cycle"] = f"This cycle starts on {date_format(cycle.start)}: it can't be renewed before then."
     elif result.earned < result.required:
         problems["cycle"] = (
             f"You have {amount_text(result.earned)} of the {amount_text(result.required)} {unit}s required: "
@@ -485,7 +493,7 @@ def renewal_preview(*, certification: Certification, cycle: Cycle, on: date) -> 
     elif not result.cpr_aed_ok:
         org = certification.credential.organization.short_name
         problems["cpr_aed_valid_until"] = (
-            f"{org} requires a CPR/AED certification valid through the end of the cycle ({cycle.end}). "
+            f"{org} requires a CPR/AED certification valid through the end of the cycle ({date_format(cycle.end)}). "
             "Update your CPR/AED expiry date first."
         )
     next_start = next_cycle_start(cycle=result.cycle)

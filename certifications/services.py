@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import User
@@ -21,7 +22,7 @@ LATEST_DATE = date(2100, 12, 31)
 
 def _date_range_errors(**values: date | None) -> dict[str, str]:
     return {
-        name: f"Enter a date between {EARLIEST_DATE:%m/%d/%Y} and {LATEST_DATE:%m/%d/%Y}."
+        name: f"Enter a date between {date_format(EARLIEST_DATE)} and {date_format(LATEST_DATE)}."
         for name, value in values.items()
         if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE
     }
@@ -54,15 +55,18 @@ def certification_add(
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if certified_on > today:
-        errors["certified_on"] = f"The date you were first certified can't be in the future (today is {today})."
+        errors["certified_on"] = (
+            f"The date you were first certified can't be in the future (today is {date_format(today)})."
+        )
     if cycle_start > today:
         errors["cycle_start"] = (
-            f"Your current cycle can't start after today ({today}). Enter the date it started, "
+            f"Your current cycle can't start after today ({date_format(today)}). Enter the date it started, "
             "as shown on your certificate or your organization's portal."
         )
     elif cycle_start < certified_on:
         errors["cycle_start"] = (
-            f"Your current cycle can't start before you were first certified ({certified_on}). Check both dates."
+            f"Your current cycle can't start before you were first certified ({date_format(certified_on)}). "
+            "Check both dates."
         )
     ranges = _date_range_errors(
         certified_on=certified_on, cycle_start=cycle_start, cpr_aed_valid_until=cpr_aed_valid_until

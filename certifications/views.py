@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from audits.selectors import audits_of
@@ -144,7 +145,8 @@ def certification_renew_view(request, pk: int):
             next_cycle = renewal.next_cycle
             messages.success(
                 request,
-                f"Renewal recorded. Your next cycle runs {next_cycle.start:%Y-%m-%d} to {next_cycle.end:%Y-%m-%d}."
+                f"Renewal recorded. Your next cycle runs {date_format(next_cycle.start)} "
+                f"to {date_format(next_cycle.end)}."
                 if next_cycle
                 else "Renewal recorded.",
             )

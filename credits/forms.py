@@ -28,6 +28,15 @@ _HELP = {
 }
 
 
+# The amount is in the unit of whoever awarded it: ours say CECs, other organizations their own (RULES §5).
+AMOUNT_LABELS = {
+    "approved_course": "CECs awarded",
+    "other_org_course": "Amount awarded (that organization's unit)",
+    "teaching": "CECs claimed",
+    "lecturing": "CECs claimed",
+}
+
+
 def _decimal(label, help_text=""):
     return forms.DecimalField(
         label=label, required=False, min_value=0, max_digits=8, decimal_places=2, help_text=help_text,
@@ -98,7 +107,19 @@ class ActivityForm(forms.Form):
                 ),
             )
         if name in ("amount", "hours", "credit_hours"):
-            return _decimal(FIELD_LABELS[name], help_text)
+            field = _decimal(
+                AMOUNT_LABELS.get(kind, FIELD_LABELS[name]) if name == "amount" else FIELD_LABELS[name], help_text
+            )
+            # What the entry is worth to each certification, in each one's unit, shown beside it as it is typed.
+            field.widget.attrs.update(
+                {
+                    "hx-get": reverse("activity_amount_preview"),
+                    "hx-trigger": "input changed delay:300ms, change",
+                    "hx-target": "#amount-preview",
+                    "hx-include": "closest form",
+                }
+            )
+            return field
         if name == "term":
             return forms.ChoiceField(
                 label="Term",

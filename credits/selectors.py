@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Organization, User
@@ -259,14 +260,18 @@ def evidence_retention(*, activity: Activity, today: date | None = None) -> list
                 org.short_name,
                 None,
                 f"{org.short_name} requires keeping it {_years(retention.years)} after the renewal of the "
-                f"{cycle.certification.credential.code} cycle ending {cycle.end}, which is not recorded yet.",
+                f"{cycle.certification.credential.code} cycle ending {date_format(cycle.end)}, "
+                "which is not recorded yet.",
             )
         elif until is not None and until >= today:
-            after = "completion" if retention.after != RETAIN_AFTER_RENEWAL else f"the renewal on {renewed_on}"
+            after = (
+                "completion" if retention.after != RETAIN_AFTER_RENEWAL else f"the renewal on {date_format(renewed_on)}"
+            )
             hold = RetentionHold(
                 org.short_name,
                 until,
-                f"{org.short_name} requires keeping it {_years(retention.years)} after {after}: until {until}.",
+                f"{org.short_name} requires keeping it {_years(retention.years)} after {after}: "
+                f"until {date_format(until)}.",
             )
         else:
             continue
@@ -297,7 +302,7 @@ def retention_summary(holds: list[RetentionHold]) -> str:
     if any(h.until is None for h in holds):
         return "Keep this evidence: " + " ".join(h.explanation for h in holds)
     latest = max(h.until for h in holds if h.until is not None)
-    return f"Keep this evidence until {latest}: " + " ".join(h.explanation for h in holds)
+    return f"Keep this evidence until {date_format(latest)}: " + " ".join(h.explanation for h in holds)
 
 
 # --- Petitions -----------------------------------------------------------------------------------
@@ -324,3 +329,45 @@ def petition_organizations(*, user: User, activity: Activity, applications=None)
     if activity.kind == "approved_course":
         orgs = [o for o in orgs if o.short_name.casefold() != (activity.awarding_org or "").strip().casefold()]
     return orgs
+
+
+@dataclass(frozen=True)
+class AmountPreview:
+    credential: str  # display code, e.g. "ACSM-CPT"
+    full: Decimal  # what the activity is worth to it, in its unit, before caps
+    unit: str
+    detail: str  # the engine's words: "1.5 from NASM (0.1 per hour, converted at 1 CEC per hour): 15.00 CECs."
+
+
+def amount_preview(*, user: User, activity: Activity) -> list[AmountPreview]:
+    """What an activity not yet saved is worth to each of the person's certifications, in each one's unit,
+    said by the rules engine itself, so "1.5 CEUs from NASM = 15.00 ACSM CECs" is no surprise after saving."""
+    from certifications.rules.engine import evaluate
+    from certifications.selectors import activity_input, credential_info
+
+    day = activity.completed_on or timezone.localdate()
+    with scopes_disabled():
+        certifications = list(
+            Certification.objects.filter(user=user)
+            .select_related("credential__organization")
+            .prefetch_related(Prefetch("cycles", queryset=Cycle.objects.order_by("start")))
+        )
+        versions = rule_versions(organization_ids=sorted({c.credential.organization_id for c in certifications}))
+    out = []
+    for certification in certifications:
+        organization = certification.credential.organization
+        cycles = list(certification.cycles.all())
+        if not cycles or organization.pk not in versions:
+            continue
+        cycle = next((c for c in reversed(cycles) if c.start <= day), cycles[0])
+        act = activity_input(activity, organization=organization)
+        result = evaluate(
+            credential=credential_info(certification.credential),
+            cycle_start=cycle.start,
+            as_of=day,
+            versions=versions[organization.pk],
+            activities=[act],
+        )
+        applied = result.activities[0]
+        out.append(AmountPreview(certification.display_code, applied.full, result.unit, applied.detail))
+    return out

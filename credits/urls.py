@@ -6,6 +6,7 @@ from credits.petitions import views as petitions
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/add/", views.activity_add, name="activity_add"),
+    path("activities/amount-preview/", views.activity_amount_preview, name="activity_amount_preview"),
     path("activities/course-lookup/", views.course_lookup, name="course_lookup"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),

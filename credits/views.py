@@ -17,7 +17,7 @@ from accounts.models import Organization
 from cectracker.forms import add_service_errors
 from credits import selectors, services
 from credits.forms import ActivityFilterForm, ActivityForm, EvidenceForm, KindChoiceForm, PetitionForm
-from credits.kinds import KIND_FIELDS, KIND_LABELS, short_label
+from credits.kinds import KIND_FIELDS, KIND_LABELS, NUMBER_FIELDS, short_label
 from credits.models import Activity, Evidence
 from credits.uploads import content_length_too_big, install_upload_handlers
 
@@ -71,6 +71,23 @@ def activity_add(request):
 
 
 @login_required
+@require_GET
+def activity_amount_preview(request):
+    """htmx: beside the amount field, what the entry is worth to each of the person's certifications."""
+    kind = request.GET.get("kind", "")
+    previews = []
+    if kind in KIND_FIELDS:
+        form = ActivityForm(request.GET, kind=kind)
+        form.is_valid()  # a half-filled form still gives the fields that are right
+        values = {name: form.cleaned_data.get(name) for name in KIND_FIELDS[kind] if name != "new_credential"}
+        if any(values.get(name) is not None for name in NUMBER_FIELDS):
+            completed_on = form.cleaned_data.get("completed_on")
+            activity = Activity(user=request.user, kind=kind, completed_on=completed_on, **values)
+            previews = selectors.amount_preview(user=request.user, activity=activity)
+    return render(request, "credits/_amount_preview.html", {"previews": previews})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
@@ -98,12 +115,22 @@ def activity_edit(request, pk):
 
 @login_required
 def activity_detail(request, pk):
-    activity = selectors.activity_get(user=request.user, pk=pk)
+    return _activity_page(request, selectors.activity_get(user=request.user, pk=pk))
+
+
+def _activity_page(request, activity, *, evidence_form=None, petition_form=None):
+    """The activity page; a refused upload or petition comes back here with its form bound, so each error
+    sits under its own field (marked aria-invalid) instead of in a banner at the top."""
+    refused = evidence_form is not None or petition_form is not None
     applications = selectors.activity_applications(user=request.user).get(activity.pk, [])
     petitions = list(selectors.petition_list(user=request.user).filter(activity=activity))
     holds = selectors.evidence_retention(activity=activity)
-    # Offer a petition where it can help: organizations whose rules do not approve this activity.
-    organizations = selectors.petition_organizations(user=request.user, activity=activity, applications=applications)
+    if petition_form is None:
+        # Offer a petition where it can help: organizations whose rules do not approve this activity.
+        organizations = selectors.petition_organizations(
+            user=request.user, activity=activity, applications=applications
+        )
+        petition_form = PetitionForm(organizations=organizations) if organizations else None
     return render(
         request,
         "credits/activity_detail.html",
@@ -114,10 +141,11 @@ def activity_detail(request, pk):
             "evidence": list(activity.evidence.all()),
             "petitions": petitions,
             "retention": selectors.retention_summary(holds),
-            "evidence_form": EvidenceForm(),
-            "petition_form": PetitionForm(organizations=organizations) if organizations else None,
+            "evidence_form": evidence_form or EvidenceForm(),
+            "petition_form": petition_form,
             "history": selectors.activity_history(user=request.user, activity=activity),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -166,8 +194,10 @@ def evidence_upload(request, pk):
 def _evidence_upload(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     if content_length_too_big(request):
-        messages.error(request, "This file is larger than 10 MB. Upload a smaller scan or photo.")
-        return redirect("activity_detail", pk=activity.pk)
+        form = EvidenceForm(data={}, files={})
+        form.errors.clear()  # the file came, too big: not "this field is required"
+        form.add_error("file", "This file is larger than 10 MB. Upload a smaller scan or photo.")
+        return _activity_page(request, activity, evidence_form=form)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -177,9 +207,7 @@ def _evidence_upload(request, pk):
         else:
             messages.success(request, "File attached.")
             return redirect("activity_detail", pk=activity.pk)
-    for text in form.errors.get("file", []):
-        messages.error(request, text)
-    return redirect("activity_detail", pk=activity.pk)
+    return _activity_page(request, activity, evidence_form=form)
 
 
 @login_required
@@ -244,10 +272,7 @@ def petition_create(request, pk):
         else:
             messages.success(request, f"Petition sent to {form.cleaned_data['organization'].short_name}.")
             return redirect("activity_detail", pk=activity.pk)
-    for errors in form.errors.values():
-        for text in errors:
-            messages.error(request, text)
-    return redirect("activity_detail", pk=activity.pk)
+    return _activity_page(request, activity, petition_form=form)
 
 
 @login_required

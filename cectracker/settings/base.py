@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the site form renderer below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -57,6 +58,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cectracker.urls"
 WSGI_APPLICATION = "cectracker.wsgi.application"
+
+# Forms render through the project templates, so every field puts its errors under itself.
+FORM_RENDERER = "cectracker.renderers.FormRenderer"
 
 TEMPLATES = [
     {
@@ -104,6 +108,7 @@ LOGIN_URL = "account_login"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds the name
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -125,6 +130,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "Mar 14, 2026" for people everywhere (cectracker/formats/en/formats.py); ISO in the API and files.
+FORMAT_MODULE_PATH = ["cectracker.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from audits.models import Audit
@@ -78,7 +79,7 @@ def emeritus_eligibility(*, certification: Certification, on: date) -> Eligibili
     if out.years_certified < rules.min_years_certified:
         out.problems.append(
             f"You must have been certified without a break for {rules.min_years_certified} years or more "
-            f"(since {since:%Y-%m-%d}: {out.years_certified})."
+            f"(since {date_format(since)}: {out.years_certified})."
         )
     return out
 

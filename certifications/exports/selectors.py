@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.utils.formats import date_format
+
 from accounts.models import User
 from certifications.exports.ical import AllDayEvent
 from certifications.exports.models import CalendarFeed, feed_token_hash
@@ -52,7 +54,7 @@ def calendar_events(*, user: User) -> list[AllDayEvent]:
                     uid=f"cycle-{cycle.pk}-end@{UID_DOMAIN}",
                     day=cycle.end,
                     summary=f"{code}: last day of the certification cycle",
-                    description=f"The {code} cycle that started {cycle.start:%b %-d, %Y} ends today: "
+                    description=f"The {code} cycle that started {date_format(cycle.start)} ends today: "
                     "credits must be earned and the renewal submitted by now.",
                 )
             )

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Organization, User
 from accounts.services import log_action
@@ -100,7 +101,7 @@ def ruleset_publish(
         raise ValidationError({"effective_from": "Must be today or later: published rules never change the past."})
     if latest is not None and effective_from <= latest.effective_from:
         raise ValidationError(
-            {"effective_from": f"Must be after {latest.effective_from:%Y-%m-%d}, when the rules in force began."}
+            {"effective_from": f"Must be after {date_format(latest.effective_from)}, when the rules in force began."}
         )
     version.status, version.effective_from = RuleSetVersion.PUBLISHED, effective_from
     version.published_by, version.published_at = actor, timezone.now()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -129,7 +130,7 @@ def org_ruleset_publish(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Published: in force from {form.cleaned_data['effective_from']:%Y-%m-%d}.")
+            messages.success(request, f"Published: in force from {date_format(form.cleaned_data['effective_from'])}.")
     else:
         messages.error(request, "Give the date the rules come into force.")
     return redirect("org_ruleset", request.organization.slug, version.pk)

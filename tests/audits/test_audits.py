@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import ActionLog, Membership
 from audits.models import Audit, AuditConsideration, AuditTally
@@ -319,7 +320,7 @@ def test_an_open_audit_is_on_the_dashboard_with_its_deadline_and_what_is_missing
     )
     client.force_login(trainer)
     page = client.get(reverse("dashboard")).content.decode()
-    due = f"{audit.due_on:%m/%d/%Y}"
+    due = f"{date_format(audit.due_on)}"
     assert "ACSM is auditing your" in page and f"Send your documents by <strong>{due}</strong>" in page
     assert "1 counted activity has no evidence yet" in page
     assert reverse("audit_detail", args=[audit.pk]) in page

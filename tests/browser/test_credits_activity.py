@@ -50,7 +50,7 @@ def test_log_an_ace_course_by_number_and_attach_evidence(page, live_server, arti
     page.wait_for_selector('[data-status="ok"]')
     assert page.input_value("#id_title") == "Kettlebell Foundations"
     assert page.input_value("#id_amount") == "0.70"
-    page.fill("#id_completed_on", "05/01/2025")
+    page.fill("#id_completed_on", "2025-05-01")
     page.screenshot(path=str(artifacts / "activity-add.png"), full_page=True)
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Activity saved.")
@@ -63,7 +63,7 @@ def test_log_an_ace_course_by_number_and_attach_evidence(page, live_server, arti
     page.click("button:has-text('Attach')")
     page.wait_for_selector("text=File attached.")
     retention = page.inner_text(".retention")
-    assert "ACE requires keeping it 4 years after completion: until 2029-05-01." in retention
+    assert "ACE requires keeping it 4 years after completion: until May 1, 2029." in retention
     assert "ACSM requires keeping it 1 year after the renewal" in retention
     page.screenshot(path=str(artifacts / "activity-detail.png"), full_page=True)
     page.goto("/activities/")

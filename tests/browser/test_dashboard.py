@@ -63,9 +63,9 @@ def test_adding_a_certification_narrows_the_credentials_to_the_organization(page
     page.wait_for_function("!document.querySelector('#id_credential').innerHTML.includes('ACSM')")  # htmx swap
     page.select_option("#id_credential", label="ACE-CPT: ACE Certified Personal Trainer")
     page.fill("#id_number", "ACE-1234")
-    page.fill("#id_certified_on", "03/01/2025")
+    page.fill("#id_certified_on", "2025-03-01")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/certifications/*/")
-    assert "2025-03-01 – 2027-02-28" in page.inner_text("main")
+    assert "Mar 1, 2025\tFeb 28, 2027" in page.inner_text("main")
     page.goto("/dashboard/")
     assert page.locator("section.dash-card[data-credential='ACE-CPT'] .progress").count() == 1

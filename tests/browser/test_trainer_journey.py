@@ -13,8 +13,9 @@ from tests.factories import ApprovedCourseFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def us(day: dt.date) -> str:
-    return day.strftime("%m/%d/%Y")
+def picker(day: dt.date) -> str:
+    """What a date input holds: the picker's value is ISO whatever the page shows."""
+    return day.isoformat()
 
 
 def bar_width(page, code: str) -> float:
@@ -33,9 +34,9 @@ def add_certification(page, organization: str, credential: str, number: str, cer
     value = page.locator("#id_credential option", has_text=credential).first.get_attribute("value")
     page.select_option("#id_credential", value=value)
     page.fill("#id_number", number)
-    page.fill("#id_certified_on", us(certified_on))
+    page.fill("#id_certified_on", picker(certified_on))
     if cpr is not None:
-        page.fill("#id_cpr_aed_valid_until", us(cpr))
+        page.fill("#id_cpr_aed_valid_until", picker(cpr))
     page.click("main form button[type=submit]")
     page.wait_for_url("**/certifications/*/")
 
@@ -51,6 +52,7 @@ def test_sign_up_add_certifications_log_a_course_and_both_bars_move(page, live_s
 
     # Sign up and verify the email address from the message we sent.
     page.goto("/accounts/signup/")
+    page.fill("input[name=name]", "Jordan Lee")
     page.fill("input[name=email]", "jordan@example.com")
     page.fill("input[name=password1]", "squat-deadlift-2026")
     page.fill("input[name=password2]", "squat-deadlift-2026")
@@ -90,7 +92,7 @@ def test_sign_up_add_certifications_log_a_course_and_both_bars_move(page, live_s
     page.type("#id_course_number", "CA23456")
     page.wait_for_selector('[data-status="ok"]')
     assert page.input_value("#id_title") == "Kettlebell Foundations"
-    page.fill("#id_completed_on", us(today - dt.timedelta(days=30)))
+    page.fill("#id_completed_on", picker(today - dt.timedelta(days=30)))
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Activity saved.")
 

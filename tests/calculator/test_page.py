@@ -1,5 +1,7 @@
 """The /calculator/ page: anyone, a credential, activity rows by kind, results in plain words (htmx and plain posts)."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -102,9 +104,10 @@ def test_rule_errors_from_the_selector_land_on_the_activity_field(client, shippe
     ]
     html = client.post("/calculator/", posted(*rows, credential="ACE-CPT"), **HX).content.decode()
     assert "Give the amount in CECs." in html
-    assert 'id="id_a-0-amount_errors"' in html
+    # the error's id is the one the input's aria-describedby names, so a screen reader reads it with the field
+    assert 'id="id_a-0-amount_error"' in html and re.search(r'aria-describedby="[^"]*id_a-0-amount_error', html)
     assert "Say whether the credit hours are semester or quarter hours." in html
-    assert 'id="id_a-1-term_errors"' in html
+    assert 'id="id_a-1-term_error"' in html and re.search(r'aria-describedby="[^"]*id_a-1-term_error', html)
 
 
 def test_a_plain_post_without_javascript_gets_the_whole_page_and_a_400_on_errors(client, shipped):

@@ -23,7 +23,7 @@ def test_on_track_says_when_the_requirement_is_reached():
     assert f.kind == ON_TRACK
     assert f.pace == D("0.09")  # 1.1 over 12 months
     assert f.reach_on == dt.date(2026, 12, 25)  # 0.9 left at 1.1/12 a month: 9.8 months
-    assert f.message == "At your pace of 0.09 CEC/month you'll reach 2.0 by 2026-12."
+    assert f.message == "At your pace of 0.09 CEC/month you'll reach 2.0 by Dec 2026."
 
 
 def test_on_track_example_from_the_issue():
@@ -31,14 +31,14 @@ def test_on_track_example_from_the_issue():
     assert f.kind == ON_TRACK and f.pace == D("0.40")
     # 1.2 left at 0.4 a month: 3 months
     assert f.reach_on == dt.date(2026, 5, 31)
-    assert f.message == "At your pace of 0.4 CEC/month you'll reach 6.0 by 2026-05."
+    assert f.message == "At your pace of 0.4 CEC/month you'll reach 6.0 by May 2026."
 
 
 def test_short_says_by_how_much_and_the_pace_needed():
     f = forecast(earned=D("0.5"), required=D("2.0"), start=START, end=END, as_of=dt.date(2026, 3, 1), unit="CEC")
     assert f.kind == SHORT
     assert f.short_by == D("1.00")  # 0.5 + 0.5/12 a month * 11.9 months left = 1.0
-    assert "you'll be 1.0 CECs short on 2027-02-28: aim for 0.13 CEC/month" in f.message
+    assert "you'll be 1.0 CECs short on Feb 28, 2027: aim for 0.13 CEC/month" in f.message
 
 
 def test_no_credits_yet_gives_the_pace_needed():

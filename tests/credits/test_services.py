@@ -148,7 +148,7 @@ def test_ace_keeps_evidence_four_years_after_completion(trainer, ace_cert):
     activity = ActivityFactory(user=trainer, kind="cpr", amount=None, completed_on=dt.date(2025, 3, 1))
     evidence = evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
     errors = errors_of(evidence_delete, actor=trainer, evidence=evidence, today=dt.date(2029, 3, 1))
-    assert "until 2029-03-01" in errors["file"][0]
+    assert "until Mar 1, 2029" in errors["file"][0]
     assert "ACE" in errors["file"][0]
     assert errors_of(activity_delete, actor=trainer, activity=activity, today=dt.date(2026, 1, 1))["activity"]
     evidence_delete(actor=trainer, evidence=evidence, today=dt.date(2029, 3, 2))
@@ -165,7 +165,7 @@ def test_acsm_keeps_evidence_until_a_year_after_the_renewal(trainer, acsm_cert):
     renewal = Renewal.objects.create(cycle=cycle, earned=Decimal("45"))
     Renewal.objects.filter(pk=renewal.pk).update(submitted_at=dt.datetime(2027, 5, 1, 12, tzinfo=dt.UTC))
     errors = errors_of(evidence_delete, actor=trainer, evidence=evidence, today=dt.date(2028, 5, 1))
-    assert "until 2028-05-01" in errors["file"][0]
+    assert "until May 1, 2028" in errors["file"][0]
     evidence_delete(actor=trainer, evidence=evidence, today=dt.date(2028, 5, 2))
 
 
@@ -255,4 +255,4 @@ def test_an_activity_without_a_title_is_named_by_its_kind_and_date(trainer):
     from tests.factories import ActivityFactory
 
     activity = ActivityFactory(user=trainer, kind="approved_course", title="", completed_on=dt.date(2026, 3, 1))
-    assert str(activity) == "Approved course on 03/01/2026"
+    assert str(activity) == "Approved course on Mar 1, 2026"

@@ -160,9 +160,9 @@ def test_retention_refuses_deletion_and_says_until_when(client_t, trainer, ace_c
     activity = ActivityFactory(user=trainer, kind="cpr", amount=None, completed_on=dt.date(2025, 3, 1))
     evidence = evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
     html = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
-    assert "Keep this evidence until 2029-03-01" in html
+    assert "Keep this evidence until Mar 1, 2029" in html
     html = client_t.get(reverse("evidence_delete", args=[evidence.pk])).content.decode()
-    assert "until 2029-03-01" in html and "disabled" in html
+    assert "until Mar 1, 2029" in html and "disabled" in html
     response = client_t.post(reverse("evidence_delete", args=[evidence.pk]), follow=True)
     assert "This file must be kept" in response.content.decode()
     assert Evidence.objects.filter(pk=evidence.pk).exists()
@@ -236,7 +236,7 @@ def test_a_provider_reported_activity_is_not_editable_on_the_page(client_t, trai
 @pytest.mark.parametrize(
     "data, says",
     [
-        ({"kind": "teaching", "amount": "123456789"}, "CECs must be less than 1,000,000."),
+        ({"kind": "teaching", "amount": "123456789"}, "CECs claimed must be less than 1,000,000."),
         ({"kind": "approved_course", "awarding_org": "XYZ"}, "Choose one of the listed organizations."),
         (
             {"kind": "college_course", "title": "Kinesiology", "credit_hours": "3", "grade": "B", "term": "year"},
