@@ -14,8 +14,9 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json,application/json,text/yaml"}),
     )
     text = forms.CharField(
-        label="Or paste its text",
+        label="The file's text",
         required=False,
+        help_text="Or paste it here instead of choosing a file.",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "mono"}),
     )

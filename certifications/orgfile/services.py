@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from accounts.models import Organization, Provider, User
@@ -257,7 +258,8 @@ class _Import:
         )
         if latest is not None and (self.missing_only or RuleParams.from_dict(latest.params).to_dict() == params):
             if not self.missing_only:
-                report.notes.append(f"The rules are those in force since {latest.effective_from}: no new version.")
+                since = date_format(latest.effective_from)
+                report.notes.append(f"The rules are those in force since {since}: no new version.")
             return
         draft = ruleset_draft_create(actor=self.actor, organization=org, params=params, notes=rule_set.get("notes", ""))
         try:
@@ -267,7 +269,9 @@ class _Import:
                 self.fail("rule_set.effective_from", f"{self.effective_from}: {message[:1].lower()}{message[1:]}")
             return
         report.published_from = self.effective_from
-        report.changes.append(f"Publishes the rules as a new rule-set version in force from {self.effective_from}.")
+        report.changes.append(
+            f"Publishes the rules as a new rule-set version in force from {date_format(self.effective_from)}."
+        )
 
 
 def organization_export(*, organization: Organization, effective_from: date | None = None) -> dict[str, Any]:

@@ -52,15 +52,15 @@ def platform_organizations(request):
 
 @platform_operator
 def platform_import(request):
-    """POST `action=preview`: a dry run, with every problem by path; `action=publish`: the import itself."""
+    """POST `action=preview`: a dry run, with every problem by path; `action=publish`: the import itself.
+
+    The page carries the file's text on, so "Publish" sends exactly what was previewed."""
     if request.method != "POST":
         return redirect("platform_organizations")
     form = ImportForm(request.POST, request.FILES)
-    context = {"form": form, "report": None, "errors": [], "text": ""}
-    status = 400
+    report, problems = None, []
     if form.is_valid():
         raw = form.cleaned_data["raw"]
-        context["text"] = raw.decode("utf-8", errors="replace")
         publish = request.POST.get("action") == "publish"
         try:
             report = organization_import(
@@ -70,13 +70,20 @@ def platform_import(request):
                 dry_run=not publish,
             )
         except OrgFileInvalid as exc:
-            context["errors"] = exc.errors
-            form.add_error("file", f"The file has {len(exc.errors)} problem(s), listed below by where they are.")
+            problems = exc.errors
         else:
             if publish:
                 messages.success(request, " ".join(report.changes))
                 return redirect("platform_organizations")
-            context["report"], status = report, 200
+        shown = ImportForm(
+            {"text": raw.decode("utf-8", errors="replace"), "effective_from": request.POST.get("effective_from", "")}
+        )
+        shown.is_valid()
+        if problems:
+            shown.add_error("text", f"The file has {len(problems)} problem(s), listed above by where they are.")
+        form = shown
+    status = 200 if report is not None else 400
+    context = {"form": form, "report": report, "errors": problems}
     return render(request, "certifications/orgfile/platform_import.html", context, status=status)
 
 
