@@ -175,17 +175,24 @@ def test_a_trainer_is_served_end_to_end(nfb_org, client, settings):
     assert Cycle.objects.get(pk=renewal.next_cycle.pk).recorded_status == Cycle.INACTIVE
 
 
-def test_reminders_follow_the_imported_cycle(nfb_org):
+def test_reminders_follow_the_imported_cycle(nfb_org, client):
     today = timezone.localdate()
     trainer = UserFactory(email="mo@example.com")
     start = add_years(today, -4) + dt.timedelta(days=29)  # the four-year cycle ends in 29 days
-    certification_add(
-        actor=trainer,
-        user=trainer,
-        credential=Credential.objects.get(code="NFB-MT"),
-        certified_on=start,
-        cpr_aed_valid_until=today + dt.timedelta(days=400),
+    client.force_login(trainer)
+    credential = Credential.objects.get(code="NFB-MT")
+    form = client.get(reverse("certification_add")).content.decode()
+    assert "NFB (National Fitness Board)" in form  # the trainer's own page offers the imported body
+    response = client.post(
+        reverse("certification_add"),
+        {
+            "organization": nfb_org.pk,
+            "credential": credential.pk,
+            "certified_on": start.isoformat(),
+            "cpr_aed_valid_until": (today + dt.timedelta(days=400)).isoformat(),
+        },
     )
+    assert response.status_code == 302
     activity_create(actor=trainer, user=trainer, kind="approved_course", awarding_org="NFB", course_number="NFB-1002",
                     amount=Decimal("3.5"), completed_on=today - dt.timedelta(days=10))  # fmt: skip
     reminders_sweep(as_of=today)
