@@ -77,7 +77,7 @@ def load(raw: bytes | str) -> Any:
 
 def errors(data: Any) -> list[FileError]:
     """Every problem of the file's data: its shape against the schema, then the rules as the engine reads them."""
-    found = [_in_words(error) for error in _validator().iter_errors(data)]
+    found = [item for error in _validator().iter_errors(data) for item in _in_words(error)]
     if found:
         return sorted(set(found), key=lambda item: _sort_key(item[0]))
     try:
@@ -134,38 +134,44 @@ _TYPE_WORDS = {
 }
 
 
-def _in_words(error: jsonschema.ValidationError) -> FileError:
+def _in_words(error: jsonschema.ValidationError) -> list[FileError]:
     path = list(error.absolute_path)
     kind, value, sub = error.validator, error.validator_value, error.schema
-    if kind == "required":
-        missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
-        return path_of([*path, missing[0] if missing else "?"]), "is missing"
+    if kind == "required" and isinstance(error.instance, dict):
+        return [(path_of([*path, name]), "is missing") for name in value if name not in error.instance]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = set(sub.get("properties", {}))
-        extra = sorted(str(k) for k in error.instance if k not in known)
-        return path_of([*path, extra[0] if extra else "?"]), "is not a field of this format (check the spelling)"
+        return [
+            (path_of([*path, str(name)]), "is not a field of this format (check the spelling)")
+            for name in error.instance
+            if name not in known
+        ]
     if kind == "propertyNames" or "propertyNames" in error.relative_schema_path:
-        return path_of([*path, str(error.instance)]), "is not a known activity kind"
+        return [(path_of([*path, str(error.instance)]), "is not a known activity kind")]
+    return [(path_of(path), _message(kind, value, sub, error))]
+
+
+def _message(kind: str, value: Any, sub: Any, error: jsonschema.ValidationError) -> str:
     if isinstance(sub, dict) and "x-words" in sub and kind in ("type", "pattern"):
-        return path_of(path), f"must be {sub['x-words']}"
+        return f"must be {sub['x-words']}"
     if kind == "type":
         types = value if isinstance(value, list) else [value]
-        return path_of(path), "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
     if kind == "enum":
-        return path_of(path), "must be one of: " + ", ".join(str(v) for v in value)
+        return "must be one of: " + ", ".join(str(v) for v in value)
     if kind == "const":
-        return path_of(path), f'must be "{value}"'
+        return f'must be "{value}"'
     if kind == "minimum":
-        return path_of(path), f"must be at least {value}"
+        return f"must be at least {value}"
     if kind == "maximum":
-        return path_of(path), f"must be at most {value}"
+        return f"must be at most {value}"
     if kind == "minLength":
-        return path_of(path), "must not be empty"
+        return "must not be empty"
     if kind == "maxLength":
-        return path_of(path), f"must be at most {value} characters"
+        return f"must be at most {value} characters"
     if kind in ("minItems", "minProperties"):
-        return path_of(path), f"must list at least {value}"
-    return path_of(path), error.message
+        return f"must list at least {value}"
+    return error.message
 
 
 def path_of(parts: list[Any]) -> str:

@@ -58,7 +58,10 @@ def _broken(nfb, change):
 def test_errors_name_the_path_in_plain_words(nfb):
     def change(data):
         del data["organization"]["name"]
+        del data["organization"]["slug"]
         data["organization"]["colour"] = "blue"
+        data["organization"]["size"] = "big"
+        data["catalog"][1]["amount"] = "3.125"  # the catalog keeps cents
         data["credentials"][1]["required"] = 60  # unquoted: a number, not a decimal text
         data["rule_set"]["effective_from"] = "next year"
         data["rule_set"]["rules"]["kinds"]["yoga"] = {"status": "credited"}
@@ -69,8 +72,12 @@ def test_errors_name_the_path_in_plain_words(nfb):
     found = _broken(nfb, change)
     assert found == {
         "organization.name": "is missing",
+        "organization.slug": "is missing",
         "organization.colour": "is not a field of this format (check the spelling)",
-        "credentials[1].required": 'must be a decimal written in quotes, such as "0.5"',
+        "organization.size": "is not a field of this format (check the spelling)",
+        "catalog[1].amount": 'must be an amount written in quotes with at most 2 decimal places, such as "45" or "0.5"',
+        "credentials[1].required": 'must be an amount written in quotes with at most 2 decimal places, such as "45" or '
+        '"0.5"',
         "rule_set.effective_from": 'must be a date written in quotes as YYYY-MM-DD, such as "2026-01-01"',
         "rule_set.rules.kinds.yoga": "is not a known activity kind",
         "rule_set.rules.caps[0].per_year": 'must be a decimal written in quotes, such as "0.5", or null',
