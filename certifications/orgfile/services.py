@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
@@ -26,6 +27,7 @@ from certifications.models import Credential, RuleSetVersion
 from certifications.orgfile.format import FORMAT, FileError, OrgFileInvalid, check, path_of
 from certifications.rules.engine import course_key
 from certifications.rules.params import ACTIVITY_KINDS, RuleParams
+from certifications.rulesets.selectors import ruleset_preview
 from certifications.rulesets.services import ruleset_draft_create, ruleset_publish
 
 
@@ -262,6 +264,15 @@ class _Import:
                 report.notes.append(f"The rules are those in force since {since}: no new version.")
             return
         draft = ruleset_draft_create(actor=self.actor, organization=org, params=params, notes=rule_set.get("notes", ""))
+        if latest is not None:
+            # What the rule-set editor's preview says: the engine on recent cycles, with and without the new rules.
+            effect = ruleset_preview(version=draft, effective_from=self.effective_from, as_of=timezone.localdate())
+            if effect.cycles:
+                report.notes.append(
+                    f"Of {effect.cycles} recent cycle{'s' if effect.cycles != 1 else ''} evaluated with the new rules, "
+                    f"{effect.status_changed} would "
+                    f"change status and {effect.earned_changed} their credits."
+                )
         try:
             ruleset_publish(actor=self.actor, organization=org, version_id=draft.pk, effective_from=self.effective_from)
         except ValidationError as exc:

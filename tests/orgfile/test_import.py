@@ -14,6 +14,7 @@ from certifications.models import Credential, RuleSetVersion
 from certifications.orgfile import shipped
 from certifications.orgfile.format import OrgFileInvalid, dump, load
 from certifications.orgfile.services import organization_export, organization_import
+from certifications.services import certification_add
 from credits.models import ApprovedCourse
 from tests.factories import UserFactory
 
@@ -94,7 +95,11 @@ def test_changed_rules_become_a_new_version_from_their_date(nfb, operator):
     ]
     assert Credential.objects.get(code="NFB-CPT").renewal_fee == 95  # nothing half-written
     start = timezone.localdate() + dt.timedelta(days=30)
+    holder = UserFactory()
+    certification_add(actor=holder, user=holder, credential=Credential.objects.get(code="NFB-CPT"),
+                      certified_on=timezone.localdate() - dt.timedelta(days=100))  # fmt: skip
     report = organization_import(actor=operator, data=changed, effective_from=start)
+    assert "Of 1 recent cycle evaluated with the new rules, 0 would change status and 0 their credits." in report.notes
     assert report.published_from == start
     assert "Changes the credential NFB-CPT: renewal_fee 95.00 → 99." in report.changes
     versions = RuleSetVersion.objects.filter(organization__slug="nfb").order_by("effective_from")
