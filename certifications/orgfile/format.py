@@ -40,14 +40,22 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without aliases: `*name` references can expand a small file into gigabytes."""
+# libyaml's C reader and writer when the wheel has them (a 10,000-course catalog reads in well under a second).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+
+_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:-])&\S")  # a reference needs an anchor (&name) to point at
+
+
+def _refuse_references(text: str) -> None:
+    """`*name` references can expand a small file into gigabytes: refused before anything is built."""
+    if not _ANCHOR.search(text):
+        return
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
             raise yaml.YAMLError(f"line {mark.line + 1}: references (*name) are not allowed in this file")
-        return super().compose_node(parent, index)
 
 
 def load(raw: bytes | str) -> Any:
@@ -65,7 +73,8 @@ def load(raw: bytes | str) -> Any:
     try:
         if text.lstrip().startswith("{"):
             return json.loads(text)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        _refuse_references(text)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (the safe loader, in C when available)
     except json.JSONDecodeError as exc:
         raise OrgFileInvalid([("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]) from None
     except yaml.YAMLError as exc:
@@ -104,7 +113,7 @@ def dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(_SafeDumper):  # type: ignore[misc, valid-type]
     pass
 
 
