@@ -102,6 +102,19 @@ def test_the_effective_date_is_checked_like_any_publication(client, operator, nf
     assert "<code>rule_set.effective_from</code>: 2021-01-01: must be today or later" in response.content.decode()
 
 
+def test_the_pages_are_well_formed(client, operator, nfb_text):
+    """The markup checks every main page is held to (tests/backoffice/test_html_conformance.py)."""
+    from tests.backoffice.test_html_conformance import problems_of
+
+    client.force_login(operator)
+    pages = [
+        client.get(reverse("platform_organizations")),
+        client.post(reverse("platform_import"), {"text": nfb_text, "action": "preview"}),
+        client.post(reverse("platform_import"), {"text": "format: 1", "action": "preview"}),
+    ]
+    assert [problems_of(page.content.decode()) for page in pages] == [[], [], []]
+
+
 def test_nothing_to_import_is_said_on_the_field(client, operator):
     client.force_login(operator)
     response = client.post(reverse("platform_import"), {"action": "preview"})
