@@ -15,11 +15,11 @@ _HELP = {
         "amount": "Filled from the catalog for a known number; otherwise as printed on the certificate.",
     },
     "other_org_course": {
-        "amount": "What that organization awarded, in its own units (e.g. 0.6 on a 0.1-per-hour system).",
+        "amount": "As printed, in that organization's own unit: NASM and NSCA award CEUs (0.1 an hour).",
         "hours": "Or the hours, when no amount was awarded.",
     },
     "college_course": {"grade": "A letter grade; C or better counts."},
-    # Each organization's own rules (hours or a fixed amount, caps) are shown per certification once it is saved.
+    # Each organization's own rule (hours or a fixed amount, caps) is shown per certification by the amount preview.
     "cpr": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
     "aed": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
     "first_aid": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
