@@ -178,3 +178,10 @@ def test_texts_the_database_cannot_store_are_refused_by_path(nfb):
         organization_import(actor=None, data=data)
     assert [path for path, _ in caught.value.errors] == ["credentials[0].name", "catalog[1].title"]
     assert not Organization.objects.filter(slug="nfb").exists()
+
+
+def test_the_command_names_the_operator_in_the_action_log(tmp_path, nfb_text, operator, trainer):
+    with pytest.raises(CommandError, match="no superuser has the email"):
+        _import(tmp_path, nfb_text, "--actor", trainer.email)
+    _import(tmp_path, nfb_text, "--actor", operator.email.upper())
+    assert ActionLog.objects.get(action="organization.imported").actor == operator
