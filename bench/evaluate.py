@@ -58,7 +58,7 @@ def activities(rnd: random.Random, count: int, start: date) -> list[dict]:
 
 def in_process(cycles: int = 1000, per_cycle: int = 200) -> float:
     """Evaluate `cycles` cycles of `per_cycle` activities with the pure engine; returns cycles per second."""
-    from certifications.rules import defaults
+    from certifications.orgfile import shipped as defaults
     from certifications.rules.engine import ActivityInput, evaluate
 
     rnd = random.Random(2026)

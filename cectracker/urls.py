@@ -20,4 +20,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # Platform operators (superusers): organizations as files, imported and exported (issue 16).
+    path("platform/", include("certifications.orgfile.urls")),
 ]

@@ -1,37 +1,17 @@
-"""Install the shipped organizations (ACE, ACSM) with their credentials and rule-set versions."""
+"""Install the shipped organizations (ACE, ACSM): their files in `certifications/orgfile/bodies/`."""
 
-from datetime import date
-from decimal import Decimal
+from django_scopes import scopes_disabled
 
 from accounts.models import Organization
-from certifications.models import Credential, RuleSetVersion
-from certifications.rules import defaults as shipped
+from certifications.orgfile import shipped
+from certifications.orgfile.services import organization_import
 
 
 def load_defaults() -> list[Organization]:
-    """Create what is missing of the shipped defaults; never overwrite what an admin changed."""
-    organizations = []
+    """Import what is missing of the shipped files; never overwrite what an operator or admin changed."""
+    slugs = []
     for data in shipped.ORGANIZATIONS:
-        org, _ = Organization.objects.get_or_create(
-            slug=data["slug"], defaults={"short_name": data["name"], "name": data["full_name"]}
-        )
-        for c in data["credentials"]:
-            Credential.objects.get_or_create(
-                code=c["code"],
-                defaults={
-                    "organization": org,
-                    "name": c["name"],
-                    "level": c["level"],
-                    "required": Decimal(c["required"]),
-                    "renewal_fee": Decimal(c["renewal_fee"]) if c["renewal_fee"] is not None else None,
-                },
-            )
-        for version in data["rule_sets"]:
-            RuleSetVersion.objects.get_or_create(
-                organization=org,
-                effective_from=date.fromisoformat(version["effective_from"]),
-                status=RuleSetVersion.PUBLISHED,
-                defaults={"params": version["params"], "notes": "Shipped default (RULES.md)."},
-            )
-        organizations.append(org)
-    return organizations
+        slugs.append(organization_import(actor=None, data=data, missing_only=True).slug)
+    with scopes_disabled():
+        by_slug = {org.slug: org for org in Organization.objects.filter(slug__in=slugs)}
+    return [by_slug[slug] for slug in slugs]

@@ -36,7 +36,7 @@ class CertificationAddForm(forms.Form):
         "of your certification date.",
     )
     cpr_aed_valid_until = FlexibleDateField(
-        required=False, label="CPR/AED valid until", help_text="ACSM requires CPR/AED throughout the cycle."
+        required=False, label="CPR/AED valid until", help_text="Some require CPR/AED throughout the cycle."
     )
 
     def __init__(self, *args, credentials, **kwargs):

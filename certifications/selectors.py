@@ -74,6 +74,16 @@ def params_in_force(*, organization_id: int, on: date) -> RuleParams | None:
     return version_in_force(versions=versions, on=on).params if versions else None
 
 
+def organization_names() -> list[str]:
+    """Every organization a trainer may name: those on the platform and those their published rules convert from."""
+    with scopes_disabled():
+        names = {org.short_name.casefold(): org.short_name for org in Organization.objects.all()}
+    for versions in rule_versions().values():
+        for org in versions[-1].params.other_orgs:
+            names.setdefault(org.name.strip().casefold(), org.name.strip())
+    return sorted(names.values(), key=str.casefold)
+
+
 def credential_info(credential: Credential) -> CredentialInfo:
     """The engine's view of a credential (organization by its short name)."""
     return CredentialInfo(credential.code, credential.organization.short_name, credential.level, credential.required)

@@ -1,12 +1,14 @@
 """A few hundred invented approved courses per organization for `load_demo`: deterministic and idempotent.
 
-Numbers follow the organization's published course-number format (ACE: CEP/CP/CA/CS/CL and 5 or 6 digits);
-an organization without a format (ACSM) gets `<SHORT NAME><5 digits>`. Amounts are hours times the
-organization's unit per hour (ACE 0.1 CEC an hour, ACSM 1 CEC an hour)."""
+Numbers follow the organization's published course-number format: its leading letters (an alternation such
+as ACE's `(CEP|CP|CA|CS|CL)`, or a literal such as `NFB-`) and as many digits as its closing `{m,n}` says,
+kept when the format accepts them; an organization without a format (ACSM) gets `<SHORT NAME><5 digits>`.
+Amounts are hours times the organization's unit per hour (ACE 0.1 CEC an hour, ACSM 1 CEC an hour)."""
 
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 
 from django_scopes import scopes_disabled
@@ -17,7 +19,8 @@ from certifications.selectors import rule_versions
 from credits.models import ApprovedCourse
 
 COURSES_PER_ORGANIZATION = 200
-ACE_PREFIXES = ("CEP", "CP", "CA", "CS", "CL")
+_DIGITS = re.compile(r"\{([0-9]+)(?:,([0-9]+))?\}\$?$")
+_LEADING = re.compile(r"\^?(?:\((?:\?:)?([A-Za-z|]+)\)|([A-Za-z][A-Za-z-]*))")
 HOURS = (1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20)
 
 _SUBJECTS = (
@@ -67,10 +70,14 @@ def demo_catalog_courses(*, organization: Organization, count: int = COURSES_PER
     regex = params.course_number_regex
     rng = random.Random(f"cectracker-demo-catalog-{organization.short_name}")  # a string seed: same on every run
     courses: dict[str, dict] = {}
-    while len(courses) < count:
+    prefixes = _prefixes(params.course_number_pattern) if regex is not None else ()
+    lengths = _digit_counts(params.course_number_pattern) if regex is not None else ()
+    for _attempt in range(count * 50):  # a format these numbers can't meet gets no invented catalog
+        if len(courses) == count or (regex is not None and not prefixes):
+            break
         if regex is not None:
-            digits = rng.choice((5, 6))
-            number = f"{rng.choice(ACE_PREFIXES)}{rng.randrange(10 ** (digits - 1), 10**digits)}"
+            digits = rng.choice(lengths)
+            number = f"{rng.choice(prefixes)}{rng.randrange(10 ** (digits - 1), 10**digits)}"
             if not regex.fullmatch(number):
                 continue
         else:
@@ -83,6 +90,23 @@ def demo_catalog_courses(*, organization: Organization, count: int = COURSES_PER
         amount = (Decimal(hours) * params.unit_per_hour).quantize(Decimal("0.01"))
         courses[number] = {"course_number": number, "title": title, "amount": amount}
     return list(courses.values())
+
+
+def _prefixes(pattern: str) -> tuple[str, ...]:
+    """The letters a course number starts with, read off the front of its format."""
+    match = _LEADING.match(pattern)
+    if match is None:
+        return ()
+    return tuple(match.group(1).split("|")) if match.group(1) else (match.group(2),)
+
+
+def _digit_counts(pattern: str) -> tuple[int, ...]:
+    """How many digits follow the letters: the format's closing `{m,n}`, else 5 or 6."""
+    match = _DIGITS.search(pattern)
+    if match is None:
+        return (5, 6)
+    low = int(match.group(1))
+    return tuple(range(low, int(match.group(2) or low) + 1))
 
 
 def demo_catalog_load(*, organization: Organization, provider: Provider | None = None) -> int:

@@ -9,10 +9,9 @@ from cectracker.forms import FlexibleDateField
 from certifications.models import Credential
 from credits.kinds import FIELD_LABELS, KIND_CHOICES, KIND_FIELDS, REQUIRED, short_label
 
-_KNOWN_OTHER_ORGS = ("NASM", "NSCA", "ACE", "ACSM", "NCCPT", "AFAA")
 _HELP = {
     "approved_course": {
-        "course_number": "As printed on the certificate, e.g. CA23456. Known numbers fill the title and CECs.",
+        "course_number": "As printed on the certificate. Known numbers fill the title and the amount.",
         "amount": "Filled from the catalog for a known number; otherwise as printed on the certificate.",
     },
     "other_org_course": {
@@ -20,11 +19,12 @@ _HELP = {
         "hours": "Or the hours, when no amount was awarded.",
     },
     "college_course": {"grade": "A letter grade; C or better counts."},
-    "cpr": {"hours": "Optional: ACSM counts the hours (from 2025); ACE a fixed 0.2 CEC."},
-    "aed": {"hours": "Optional: ACSM counts the hours (from 2025); ACE a fixed 0.2 CEC."},
-    "first_aid": {"hours": "Optional: ACSM counts the hours (from 2025); ACE a fixed 0.2 CEC."},
-    "teaching": {"amount": "The CECs you claim for it (ACSM: at most 5 a year, 15 a cycle)."},
-    "lecturing": {"amount": "The CECs you claim for it (ACSM: at most 5 a year, 15 a cycle)."},
+    # Each organization's own rule (hours or a fixed amount, caps) is shown per certification by the amount preview.
+    "cpr": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
+    "aed": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
+    "first_aid": {"hours": "Optional: some organizations count the hours, others a fixed amount."},
+    "teaching": {"amount": "The amount you claim for it; organizations may cap it per year and per cycle."},
+    "lecturing": {"amount": "The amount you claim for it; organizations may cap it per year and per cycle."},
 }
 
 
@@ -139,7 +139,12 @@ class ActivityForm(forms.Form):
             )
         raise KeyError(name)
 
-    other_orgs = _KNOWN_OTHER_ORGS
+    @property
+    def other_orgs(self) -> list[str]:
+        """Suggestions for "approved by": the organizations here and those their rules convert from."""
+        from certifications.selectors import organization_names
+
+        return organization_names()
 
 
 class ActivityFilterForm(forms.Form):

@@ -177,6 +177,7 @@ class CourseLookup:
     number: str  # normalized (course_key)
     course: ApprovedCourse | None
     message: str
+    unit: str = "CEC"  # the organization's, for "0.3 CECs"
 
 
 def course_lookup(*, number: str, organization: Organization, on: date | None = None) -> CourseLookup:
@@ -185,15 +186,17 @@ def course_lookup(*, number: str, organization: Organization, on: date | None = 
     if not key:
         return CourseLookup(EMPTY, key, None, "")
     params = params_in_force(organization_id=organization.pk, on=on or timezone.localdate())
+    unit = params.unit if params is not None else "CEC"
     if params is not None:
         regex = params.course_number_regex
         if regex is not None and not regex.fullmatch(key):
+            example = params.course_number_example or "the one on your certificate"
             return CourseLookup(
                 MALFORMED,
                 key,
                 None,
-                f"{key} is not an {organization.short_name} course number "
-                f"(expected a pattern like {_pattern_example(organization)}).",
+                f"{key} is not an {organization.short_name} course number (expected a pattern like {example}).",
+                unit,
             )
     with scopes_disabled():
         course = ApprovedCourse.objects.filter(organization=organization, course_number=key, is_retired=False).first()
@@ -203,13 +206,10 @@ def course_lookup(*, number: str, organization: Organization, on: date | None = 
             key,
             None,
             f"{key} is not in {organization.short_name}'s catalog of approved courses. "
-            "Check the number on your certificate, or enter the title and CECs yourself.",
+            f"Check the number on your certificate, or enter the title and {unit}s yourself.",
+            unit,
         )
-    return CourseLookup(OK, key, course, f"{course.title}: {course.amount} CECs.")
-
-
-def _pattern_example(organization: Organization) -> str:
-    return "CA23456 or CEP123456" if organization.short_name.upper() == "ACE" else "the one on your certificate"
+    return CourseLookup(OK, key, course, f"{course.title}: {course.amount} {unit}s.", unit)
 
 
 # --- Evidence retention --------------------------------------------------------------------------

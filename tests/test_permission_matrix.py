@@ -14,8 +14,9 @@ from credits.models import Activity, Evidence
 
 pytestmark = pytest.mark.django_db
 
-# Routes with their own rules: staff pages, allauth, the admin, and bearer-key provider endpoints.
-ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/")
+# Routes with their own rules: staff pages, allauth, the admin, bearer-key provider endpoints, and the
+# platform operator's pages (superusers only: tests/orgfile/test_platform_pages.py).
+ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/", "platform/")
 
 
 def routes():

@@ -79,7 +79,7 @@ class CalculatorForm(forms.Form):
     )
     as_of = FlexibleDateField(label="Status as of", required=False, help_text="Leave empty for today.")
     cpr_aed_valid_until = FlexibleDateField(
-        label="CPR/AED valid until", required=False, help_text="ACSM requires CPR/AED through the cycle's end."
+        label="CPR/AED valid until", required=False, help_text="Some require CPR/AED through the cycle's end."
     )
     current_credential_level = forms.ChoiceField(
         label="Highest credential held (same organization)",
@@ -111,7 +111,9 @@ class ActivityForm(forms.Form):
     course_number = forms.CharField(label="Course number", required=False, max_length=30)
     amount = _amount("Amount (CECs)", "In the organization's unit; for another organization's course, in theirs.")
     hours = _amount("Hours")
-    awarding_org = forms.CharField(label="Approved by", required=False, max_length=100, help_text="ACE, NASM, NSCA…")
+    awarding_org = forms.CharField(
+        label="Approved by", required=False, max_length=100, help_text="Who awarded it, e.g. NASM."
+    )
     credit_hours = _amount("Credit hours")
     term = forms.ChoiceField(
         label="Term", required=False, choices=[("", "—"), ("semester", "Semester"), ("quarter", "Quarter")]

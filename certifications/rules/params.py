@@ -174,6 +174,7 @@ class RuleParams:
     kinds: tuple[KindRule, ...]
     grace_months: int = 0
     course_number_pattern: str | None = None
+    course_number_example: str | None = None  # shown to people when a number is not in the format
     count_course_once: bool = False
     cpr_aed_required: bool = False
     caps: tuple[CapRule, ...] = ()
@@ -238,6 +239,7 @@ class RuleParams:
             "cycle_years": self.cycle_years,
             "grace_months": self.grace_months,
             "course_number_pattern": self.course_number_pattern,
+            "course_number_example": self.course_number_example,
             "count_course_once": self.count_course_once,
             "cpr_aed_required": self.cpr_aed_required,
             "kinds": {rule.kind: _kind_to_dict(rule) for rule in self.kinds},
@@ -314,6 +316,7 @@ _TOP_KEYS = {
     "cycle_years",
     "grace_months",
     "course_number_pattern",
+    "course_number_example",
     "count_course_once",
     "cpr_aed_required",
     "kinds",
@@ -425,6 +428,8 @@ class _Reader:
         cycle_years = self.integer(data["cycle_years"], "cycle_years", 1) if "cycle_years" in data else None
         grace_months = self.integer(data.get("grace_months", 0), "grace_months", 0)
         pattern = self.pattern(data.get("course_number_pattern"))
+        example = data.get("course_number_example")
+        example = None if example is None else self.text(example, "course_number_example")
         count_course_once = self.boolean(data.get("count_course_once", False), "count_course_once")
         cpr_aed_required = self.boolean(data.get("cpr_aed_required", False), "cpr_aed_required")
         # Later checks use what was written, so that one mistake is reported once, where it is.
@@ -456,6 +461,7 @@ class _Reader:
             cycle_years=cycle_years,
             grace_months=grace_months,
             course_number_pattern=pattern,
+            course_number_example=example,
             count_course_once=count_course_once,
             cpr_aed_required=cpr_aed_required,
             kinds=kinds,

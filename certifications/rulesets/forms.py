@@ -45,6 +45,9 @@ class RuleSetForm(forms.Form):
     course_number_pattern = forms.CharField(
         required=False, help_text="A regular expression for the whole course number, e.g. (CEP|CP|CA|CS|CL)[0-9]{5,6}."
     )
+    course_number_example = forms.CharField(
+        required=False, max_length=100, help_text="Shown to trainers when a number is not in the format, e.g. CA23456."
+    )
     count_course_once = forms.BooleanField(required=False, help_text="The same course number counts once per cycle.")
     cpr_aed_required = forms.BooleanField(required=False, label="CPR/AED required", help_text="Valid on the end date.")
     petition_guide_per_hour = forms.DecimalField(help_text="Suggested petition amount per hour.", **_DEC)
@@ -141,6 +144,7 @@ def initial_from_params(params: dict[str, Any]) -> tuple[dict, list[dict], list[
         "cycle_years": params.get("cycle_years"),
         "grace_months": params.get("grace_months", 0),
         "course_number_pattern": params.get("course_number_pattern") or "",
+        "course_number_example": params.get("course_number_example") or "",
         "count_course_once": params.get("count_course_once", False),
         "cpr_aed_required": params.get("cpr_aed_required", False),
         "petition_guide_per_hour": params.get("petition_guide_per_hour"),
@@ -219,6 +223,7 @@ def params_from_forms(general: RuleSetForm, kinds, caps) -> dict[str, Any]:
         "cycle_years": g["cycle_years"],
         "grace_months": g["grace_months"],
         "course_number_pattern": g.get("course_number_pattern") or None,
+        "course_number_example": g.get("course_number_example") or None,
         "count_course_once": g["count_course_once"],
         "cpr_aed_required": g["cpr_aed_required"],
         "kinds": kind_rules,

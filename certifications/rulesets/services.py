@@ -38,17 +38,21 @@ def _locked_draft(*, organization: Organization, version_id: int) -> RuleSetVers
 
 
 @transaction.atomic
-def ruleset_draft_create(*, actor: User, organization: Organization) -> RuleSetVersion:
-    """A new draft, copied from the latest published version."""
+def ruleset_draft_create(
+    *, actor: User | None, organization: Organization, params: dict[str, Any] | None = None, notes: str = ""
+) -> RuleSetVersion:
+    """A new draft, copied from the latest published version, or holding `params` (an imported file's rules)."""
     latest = _latest_published(organization)
-    if latest is None:
+    if latest is None and params is None:
         raise ValidationError({"status": "There is no published rule set to start from."})
+    if params is not None:
+        params = ruleset_params_validate(params=params).to_dict()
     draft = RuleSetVersion.objects.create(
         organization=organization,
-        effective_from=max(timezone.localdate(), latest.effective_from),
+        effective_from=max(timezone.localdate(), latest.effective_from) if latest else timezone.localdate(),
         status=RuleSetVersion.DRAFT,
-        params=latest.params,
-        notes="",
+        params=params if params is not None else latest.params,
+        notes=notes,
         created_by=actor,
     )
     log_action(
@@ -56,7 +60,7 @@ def ruleset_draft_create(*, actor: User, organization: Organization) -> RuleSetV
         action="ruleset.draft_created",
         obj=draft,
         organization=organization,
-        data={"after": {"copied_from": latest.pk}},
+        data={"after": {"copied_from": latest.pk} if params is None else {"params": params}},
     )
     return draft
 
@@ -84,16 +88,17 @@ def ruleset_draft_update(
 
 @transaction.atomic
 def ruleset_publish(
-    *, actor: User, organization: Organization, version_id: int, effective_from: date
+    *, actor: User | None, organization: Organization, version_id: int, effective_from: date
 ) -> RuleSetVersion:
     """Publish a draft from `effective_from`: today or later, and after the latest published version's date."""
     version = _locked_draft(organization=organization, version_id=version_id)
     ruleset_params_validate(params=version.params)
-    if effective_from < timezone.localdate():
+    latest = _latest_published(organization)
+    # A first version may start in the past (a body onboarded with its certified holders): nothing counted yet.
+    if latest is not None and effective_from < timezone.localdate():
         # Back-dating would change what activities already counted (renewals recorded, audits decided)
         # were worth: a new version governs only what is completed from its date on (RULES §7).
         raise ValidationError({"effective_from": "Must be today or later: published rules never change the past."})
-    latest = _latest_published(organization)
     if latest is not None and effective_from <= latest.effective_from:
         raise ValidationError(
             {"effective_from": f"Must be after {date_format(latest.effective_from)}, when the rules in force began."}

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from certifications.rules import defaults
+from certifications.orgfile import shipped as defaults
 from certifications.rules.params import RuleParams
 from credits.demo_catalog import COURSES_PER_ORGANIZATION, demo_catalog_courses, demo_catalog_load
 from credits.models import ApprovedCourse

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from certifications.rules import defaults
+from certifications.orgfile import shipped as defaults
 from certifications.rules.engine import ActivityInput, AppliedActivity, CycleResult, RuleVersion, evaluate
 from certifications.rules.params import RuleParams
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from certifications.rules import defaults
+from certifications.orgfile import shipped as defaults
 from certifications.rules.dates import add_months, add_years
 from certifications.rules.engine import Cycle, cycle_for, next_cycle_start
 
@@ -85,4 +85,4 @@ def test_shipped_cycle_lengths():
     """RULES §3: ACE 2 years, ACSM 3 years with six months of grace."""
     assert (ACE.cycle_years, ACE.grace_months) == (2, 0)
     assert (ACSM.cycle_years, ACSM.grace_months) == (3, 6)
-    assert defaults.organization("ACSM")["slug"] == "acsm"
+    assert defaults.organization("ACSM")["organization"]["slug"] == "acsm"

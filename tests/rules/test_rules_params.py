@@ -161,11 +161,11 @@ def test_lookups_are_case_insensitive():
 
 def test_shipped_organizations():
     """RULES §1/§4/§5: ACE and ACSM ship with their credentials and one rule-set version each."""
-    assert [org["slug"] for org in defaults.ORGANIZATIONS] == ["ace", "acsm"]
-    assert [org["name"] for org in defaults.ORGANIZATIONS] == ["ACE", "ACSM"]
+    assert [org["organization"]["slug"] for org in defaults.ORGANIZATIONS] == ["ace", "acsm"]
+    assert [org["organization"]["short_name"] for org in defaults.ORGANIZATIONS] == ["ACE", "ACSM"]
     assert json.loads(json.dumps(defaults.ORGANIZATIONS)) == list(defaults.ORGANIZATIONS)
     for org in defaults.ORGANIZATIONS:
-        assert len(defaults.versions(org["slug"])) == 1
+        assert len(defaults.versions(org["organization"]["slug"])) == 1
     with pytest.raises(KeyError):
         defaults.credential("NASM-CPT")
     assert defaults.credential(" acsm-cpt ").code == "ACSM-CPT"

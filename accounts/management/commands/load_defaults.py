@@ -4,7 +4,7 @@ from django_scopes import scopes_disabled
 
 
 class Command(BaseCommand):
-    help = "Install the shipped ACE and ACSM organizations, credentials and rule sets (idempotent)."
+    help = "Install the shipped organizations (certifications/orgfile/bodies/*.yaml), idempotent."
 
     @transaction.atomic
     def handle(self, *args, **options):
