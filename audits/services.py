@@ -18,6 +18,7 @@ from accounts.services import log_action
 from audits.models import Audit, AuditConsideration, AuditPacket, AuditTally
 from certifications.models import Cycle
 from certifications.selectors import params_in_force
+from certifications.statements.services import statements_deferred
 
 _rng = secrets.SystemRandom()
 
@@ -120,6 +121,7 @@ OUTCOMES = (Audit.PASSED, Audit.INSUFFICIENT, Audit.FAILED)
 
 
 @transaction.atomic
+@statements_deferred()
 def audit_decide(
     *,
     actor: User,
