@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help=f"the issue's sizes ({FULL})")
     parser.add_argument("--runs", type=int, default=10, help="requests per figure (median)")
     args = parser.parse_args()
-    with transaction.atomic():
+    with transaction.atomic(), scopes_disabled():
         load_defaults()
     with baseline_urls():
         for size in (FULL if args.full else args.sizes).split(","):

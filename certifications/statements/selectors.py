@@ -246,7 +246,14 @@ def statements_applications(
                     AppliedActivity(str(activity_id), full, applied, reason or None, detail),
                 )
         current = {p.certification.pk: p for p in progress}  # oldest first: the last one stays
-        activities = list(activities.select_related("new_credential__organization"))
+        # Only activities counted in no cycle of some certification are loaded (none, on most pages).
+        known = activity_ids if activity_ids is not None else activities.values_list("pk", flat=True)
+        uncounted = [pk for pk in known if any((pk, cert_id) not in chosen for cert_id in current)]
+        activities = (
+            list(activities.filter(pk__in=uncounted).select_related("new_credential__organization"))
+            if uncounted
+            else []
+        )
         missing = {
             cert_id: [a for a in activities if a.user_id == p.certification.user_id and (a.pk, cert_id) not in chosen]
             for cert_id, p in current.items()

@@ -116,6 +116,7 @@ def _store(progress: list[Progress]) -> int:
     logging one activity rewrites one line, not the cycle's history). Bulk queries, whatever the number."""
     now = timezone.now()
     existing = {s.cycle_id: s for s in CycleStatement.objects.filter(cycle_id__in=[p.cycle.pk for p in progress])}
+    existing_before = {s.pk: _stored_values(s) for s in existing.values()}
     new_statements, changed = [], []
     for item in progress:
         result = item.result
@@ -144,8 +145,14 @@ def _store(progress: list[Progress]) -> int:
             changed.append(statement)
     CycleStatement.objects.bulk_create(new_statements)
     if changed:
-        CycleStatement.objects.bulk_update(changed, [*_STATEMENT_FIELDS], batch_size=500)
-        CycleStatement.objects.filter(pk__in=[s.pk for s in changed]).update(version=F("version") + 1)
+        # Most recomputations change nothing (a publish, a write to another cycle): those rows only get a new
+        # version and time in one UPDATE; the few that changed are written in full.
+        differ = [s for s in changed if _stored_values(s) != existing_before[s.pk]]
+        if differ:
+            CycleStatement.objects.bulk_update(differ, [*_STATEMENT_FIELDS], batch_size=200)
+        CycleStatement.objects.filter(pk__in=[s.pk for s in changed]).update(
+            version=F("version") + 1, computed_at=now, stale=False
+        )
     by_cycle = {s.cycle_id: s.pk for s in [*new_statements, *changed]}
     _store_lines(progress, by_cycle)
     return len(progress)
@@ -167,6 +174,11 @@ _STATEMENT_FIELDS = (
     "computed_at",
     "stale",
 )
+
+
+def _stored_values(statement: CycleStatement) -> tuple:
+    """What a statement says (not when it was computed)."""
+    return tuple(getattr(statement, name) for name in _STATEMENT_FIELDS if name not in ("computed_at", "stale"))
 
 
 def _store_lines(progress: list[Progress], by_cycle: dict[int, int]) -> None:
