@@ -44,10 +44,10 @@ def dashboard(request):
     from django.utils import timezone
 
     from audits.selectors import audits_open_for
-    from certifications.selectors import user_dashboard
+    from certifications.statements.selectors import statements_dashboard
 
     today = timezone.localdate()
-    cards = user_dashboard(user=request.user, as_of=today)
+    cards = statements_dashboard(user=request.user, as_of=today)
     audits = audits_open_for(user=request.user)
     return render(request, "accounts/dashboard.html", {"cards": cards, "today": today, "open_audits": audits})
 

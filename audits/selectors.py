@@ -10,7 +10,8 @@ from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
 from audits.models import Audit
-from certifications.selectors import Progress, cycle_statement
+from certifications.selectors import Progress
+from certifications.statements.selectors import statements_cycle_statement
 
 
 def organizations_auditing(*, person) -> set[int]:
@@ -78,7 +79,7 @@ def audit_documentation(*, audit: Audit, as_of: date | None = None) -> Documenta
     from credits.models import Evidence
 
     # The person's activities outside the cycle are none of the audit's business (nor the organization's).
-    progress, lines = cycle_statement(cycle=audit.cycle, as_of=as_of)
+    progress, lines = statements_cycle_statement(cycle=audit.cycle, as_of=as_of)
     evidence: dict[int, list] = {line.activity.pk: [] for line in lines}
     with scopes_disabled():
         for item in Evidence.objects.filter(activity_id__in=evidence).order_by("uploaded_at", "pk"):

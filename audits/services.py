@@ -19,6 +19,7 @@ from accounts.services import log_action
 from audits.models import Audit, AuditConsideration, AuditPacket, AuditTally
 from certifications.models import Cycle
 from certifications.selectors import params_in_force
+from certifications.statements.services import statements_deferred
 
 _rng = secrets.SystemRandom()
 
@@ -121,6 +122,7 @@ OUTCOMES = (Audit.PASSED, Audit.INSUFFICIENT, Audit.FAILED)
 
 
 @transaction.atomic
+@statements_deferred()
 def audit_decide(
     *,
     actor: User,

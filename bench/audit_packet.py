@@ -42,7 +42,7 @@ def make_pdf(pages: int, label: str = "transcript") -> bytes:
     return html_to_pdf(f"<html><body>{body}</body></html>")
 
 
-def seed_audit(*, user, credential, images: int, pdfs: int, actor=None):
+def seed_audit(*, user, credential, images: int, pdfs: int, actor=None, phone_photos: bool = False):
     """A certification of `credential` with one activity per evidence file, a renewal and an open audit."""
     import datetime as dt
     from decimal import Decimal
@@ -73,8 +73,9 @@ def seed_audit(*, user, credential, images: int, pdfs: int, actor=None):
             amount=Decimal("1"),
         )
         if i < images:
-            fmt = "JPEG" if i % 2 == 0 else "PNG"
-            data, ctype, name = make_image(i, fmt), f"image/{fmt.lower()}", f"certificate-{i}.{fmt.lower()}"
+            fmt = "JPEG" if i % 2 == 0 or phone_photos else "PNG"
+            size = (8000, 6000) if phone_photos else (2400, 1800)  # 48 megapixels: a phone's full-size photo
+            data, ctype, name = make_image(i, fmt, size), f"image/{fmt.lower()}", f"certificate-{i}.{fmt.lower()}"
         else:
             data, ctype, name = pdf_bodies[1 + i % 3], "application/pdf", f"transcript-{i}.pdf"
         evidence = Evidence(activity=activity, original_name=name, content_type=ctype, size=len(data), sha256="0" * 64)
@@ -91,6 +92,7 @@ def seed_audit(*, user, credential, images: int, pdfs: int, actor=None):
 
 
 def main() -> None:
+    import argparse
     import logging
     import resource
     import tempfile
@@ -113,12 +115,21 @@ def main() -> None:
     class Rollback(Exception):
         pass
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phone-photos", action="store_true", help="the images are 48-megapixel JPEG photos")
+    args = parser.parse_args()
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cect-bench-")
     try:
         with transaction.atomic(), scopes_disabled():
             load_defaults()
             user = User.objects.create_user("bench-audit@example.com", "x", name="Bench Trainer")
-            audit = seed_audit(user=user, credential=Credential.objects.get(code="ACSM-CPT"), images=20, pdfs=20)
+            audit = seed_audit(
+                user=user,
+                credential=Credential.objects.get(code="ACSM-CPT"),
+                images=20,
+                pdfs=20,
+                phone_photos=args.phone_photos,
+            )
             logging.getLogger("weasyprint").setLevel(logging.WARNING)
             # Timed run first (tracemalloc slows allocation-heavy code), then a measured run for memory.
             packet = AuditPacket.objects.create(audit=audit)
@@ -131,8 +142,9 @@ def main() -> None:
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             assert packet.state == AuditPacket.DONE, packet.error
+            photos = "48-megapixel JPEG photos" if args.phone_photos else "images"
             print(
-                f"packet: 40 evidence files (20 images, 20 PDFs) -> {packet.pages} pages, "
+                f"packet: 40 evidence files (20 {photos}, 20 PDFs) -> {packet.pages} pages, "
                 f"{packet.file.size / 1e6:.1f} MB"
             )
             print(f"render time: {elapsed:.2f} s (goal <= 10 s)")

@@ -1,12 +1,16 @@
-"""Benchmark: the trainer dashboard for 5 certifications and 1,000 activities (queries and milliseconds).
+"""Benchmark: the trainer dashboard, the activities page, the `?limit=50` API list and logging one activity,
+each beside the baseline (a plain DRF list of 50 rows, `bench/baseline.py`), for several history sizes.
 
-Run against a migrated database: `DJANGO_SETTINGS_MODULE=cectracker.settings.local .venv/bin/python bench/dashboard.py`.
-Everything it creates is rolled back."""
+    DATABASE_URL=postgres://... DJANGO_SETTINGS_MODULE=cectracker.settings.local \\
+        .venv/bin/python bench/dashboard.py [--sizes 5x1000,20x2000] [--full] [--runs 10]
 
+`--full` runs the issue's sizes (5x1,000, 5x5,000, 5x10,000, 20x10,000: several minutes on a loaded machine).
+Goals (issue 18): dashboard <= 3x the baseline at 5x1,000 and <= 4x at 20x10,000; activities page and API
+list <= 2x at any size; a write <= 3x at 5x1,000. Everything it creates is rolled back."""
+
+import argparse
 import os
-import statistics
 import sys
-import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,58 +29,101 @@ from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.baseline import baseline_ms, baseline_urls, timed  # noqa: E402
 from certifications.defaults import load_defaults  # noqa: E402
 from certifications.models import Credential  # noqa: E402
 from certifications.rules import add_years  # noqa: E402
 from certifications.services import certification_add  # noqa: E402
+from certifications.statements.services import statements_refresh  # noqa: E402
 from credits.models import Activity  # noqa: E402
+
+CODES = ("ACE-CPT", "ACE-GFI", "ACE-HC", "ACSM-CPT", "ACSM-EP")
+FULL = "5x1000,5x5000,5x10000,20x10000"
 
 
 class Rollback(Exception):
     pass
 
 
-def main(runs: int = 20) -> None:
+def build(certifications: int, activities: int) -> User:
+    user = User.objects.create_user(f"bench-dashboard-{certifications}-{activities}@example.com", "bench-pw-123")
+    start = add_years(timezone.localdate(), -1)
+    credentials = list(Credential.objects.filter(code__in=CODES).order_by("code"))
+    for index in range(len(credentials), certifications):  # more than the shipped ones: extra ACSM credentials
+        model = credentials[index % len(credentials)]
+        credentials.append(
+            Credential.objects.create(
+                organization=model.organization, code=f"BENCH-{index}", name=f"Bench {index}", required=model.required
+            )
+        )
+    for credential in credentials[:certifications]:
+        certification_add(actor=user, user=user, credential=credential, certified_on=start)
+    kinds = ["approved_course", "other_org_course", "cpr", "teaching", "college_course"]
+    Activity.objects.bulk_create(
+        (
+            Activity(
+                user=user,
+                kind=kinds[i % 5],
+                awarding_org="ACE" if i % 2 else "ACSM",
+                course_number=f"CA{10000 + i}",
+                amount=Decimal("0.10"),
+                hours=Decimal("1"),
+                credit_hours=Decimal("1"),
+                term="semester",
+                grade="B",
+                completed_on=start + timedelta(days=i % 360),
+            )
+            for i in range(activities)
+        ),
+        batch_size=5000,
+    )
+    statements_refresh(user_ids=[user.pk])  # a bulk write says what it touched, as the product's bulk paths do
+    connection.cursor().execute("ANALYZE credits_activity") if connection.vendor == "postgresql" else None
+    return user
+
+
+def measure(certifications: int, activities: int, runs: int) -> None:
     try:
         with transaction.atomic(), scopes_disabled():
-            load_defaults()
-            user = User.objects.create_user("bench-dashboard@example.com", "bench-password-123")
-            start = add_years(timezone.localdate(), -1)
-            for code in ("ACE-CPT", "ACE-GFI", "ACE-HC", "ACSM-CPT", "ACSM-EP"):
-                certification_add(
-                    actor=user, user=user, credential=Credential.objects.get(code=code), certified_on=start
-                )
-            kinds = ["approved_course", "other_org_course", "cpr", "teaching", "college_course"]
-            Activity.objects.bulk_create(
-                Activity(
-                    user=user,
-                    kind=kinds[i % 5],
-                    awarding_org="ACE" if i % 2 else "ACSM",
-                    course_number=f"CA{10000 + i}",
-                    amount=Decimal("0.10"),
-                    hours=Decimal("1"),
-                    credit_hours=Decimal("1"),
-                    term="semester",
-                    grade="B",
-                    completed_on=start + timedelta(days=i % 360),
-                )
-                for i in range(1000)
-            )
+            user = build(certifications, activities)
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
-            client.get("/dashboard/")  # warm up (parsed rule sets are cached)
-            timings = []
-            for _ in range(runs):
-                with CaptureQueriesContext(connection) as queries:
-                    began = time.perf_counter()
-                    response = client.get("/dashboard/")
-                    timings.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200
-            print(f"dashboard, 5 certifications x 1,000 activities: {len(queries)} queries")
-            print(f"  median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms over {runs} requests")
+            base = baseline_ms(client, runs)
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/dashboard/")
+            print(f"{certifications} certifications x {activities:,} activities (baseline {base:.1f} ms):")
+            pages = [
+                ("dashboard", "/dashboard/", len(queries)),
+                ("activities page", "/activities/", None),
+                ("API ?limit=50", "/api/v1/activities/?limit=50", None),
+            ]
+            for name, url, count in pages:
+                ms, status = timed(client, url, runs)
+                assert status == 200, (url, status)
+                extra = f", {count} queries" if count is not None else ""
+                print(f"  {name:16s} {ms:8.1f} ms  {ms / base:5.1f}x the baseline{extra}")
+            day = timezone.localdate().isoformat()
+            body = {"kind": "teaching", "title": "Bench", "amount": "0.50", "completed_on": day}
+            ms, status = timed(client, "/api/v1/activities/", runs, method="post", data=body)
+            assert status == 201, status
+            print(f"  {'log an activity':16s} {ms:8.1f} ms  {ms / base:5.1f}x the baseline")
             raise Rollback
     except Rollback:
         pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="5x1000,20x2000", help="certifications x activities, comma-separated")
+    parser.add_argument("--full", action="store_true", help=f"the issue's sizes ({FULL})")
+    parser.add_argument("--runs", type=int, default=10, help="requests per figure (median)")
+    args = parser.parse_args()
+    with transaction.atomic(), scopes_disabled():
+        load_defaults()
+    with baseline_urls():
+        for size in (FULL if args.full else args.sizes).split(","):
+            certifications, activities = (int(part) for part in size.lower().split("x"))
+            measure(certifications, activities, args.runs)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-"""Benchmark: the daily reminder sweep over 100,000 certifications with activities.
+"""Benchmark: the daily reminder sweep, and a rule-set publish recomputing every stored statement.
 
-Measures deciding and writing the ledger (candidates, engine, INSERT ... ON CONFLICT), not SMTP:
-publishing the send tasks is replaced by a counter. Runs in a throw-away database
-(`test_<name>` of DATABASE_URL, created and dropped here), so it never touches real data.
+Measures deciding and writing the ledger (candidates, stored totals, INSERT ... ON CONFLICT), not SMTP:
+in this process publishing the send tasks is replaced by a counter; the workers started here consume only
+the bench's queue, so the send tasks they publish are never run (the Redis db is emptied at the end).
+Runs in a throw-away database (`bench_<name>` of DATABASE_URL, created and dropped here).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cect_issue7 \
-        .venv/bin/python bench/reminder_sweep.py [--certifications 100000] [--activities 5] [--all-due]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cect_h18 REDIS_URL=redis://127.0.0.1:6379/6 \
+        .venv/bin/python bench/reminder_sweep.py [--certifications 20000] [--all-due] [--workers 1,2] [--full]
 
-Prints the time and the number of queries of a first sweep and of a second sweep of the same day
-(which must create nothing). Goal: the first sweep in <= 20 s.
+`--full` is the issue's size: 100,000 certifications, all due. Prints, for one and for two Celery worker
+processes: a publish touching every cycle (statements marked stale, recomputed in batches) and the sweep
+fanned out in batches; then the in-process sweep and a second sweep of the same day (which creates nothing).
+Goals (issue 18): 100,000 all due in <= 10 s with two workers.
 """
 
 import argparse
@@ -114,11 +117,15 @@ def sweep_once(label: str) -> None:
     from certifications.reminders import reminders_sweep
 
     published = []
+    real = notifications._enqueue
     notifications._enqueue = published.extend  # no broker, no SMTP: only deciding and the ledger
-    with CaptureQueriesContext(connection) as queries:
-        began = time.perf_counter()
-        stats = reminders_sweep(as_of=AS_OF)
-        elapsed = time.perf_counter() - began
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            stats = reminders_sweep(as_of=AS_OF)
+            elapsed = time.perf_counter() - began
+    finally:
+        notifications._enqueue = real
     print(
         f"{label}: {elapsed:.2f} s, {len(queries)} queries; candidates={stats['candidates']} "
         f"decided={stats['decided']} created={stats['created']} requeued={stats['requeued']} "
@@ -126,31 +133,178 @@ def sweep_once(label: str) -> None:
     )
 
 
+QUEUE = "bench-sweep"
+
+
+class Workers:
+    """N Celery worker processes (one task at a time each) on the bench database, consuming QUEUE only."""
+
+    def __init__(self, count: int, database_url: str, redis_url: str) -> None:
+        import tempfile
+
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cectracker.settings.local",
+            "DEBUG": "false",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "EMAIL_URL": "dummymail://",
+        }
+        self.logs = [tempfile.NamedTemporaryFile(prefix=f"bench-worker-{i}-", suffix=".log") for i in range(count)]
+        self.procs = []
+
+    def __enter__(self) -> "Workers":
+        import subprocess
+
+        for index, log in enumerate(self.logs):
+            command = [sys.executable, "-m", "celery", "-A", "cectracker", "worker", "--pool=solo", "-Q", QUEUE]
+            command += ["-n", f"bench{index}@%h", "-l", "info", "--without-heartbeat", "--without-gossip"]
+            command += ["--without-mingle"]
+            self.procs.append(subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        deadline = time.monotonic() + 90
+        while not all(b"ready." in open(log.name, "rb").read() for log in self.logs):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.procs):
+                raise RuntimeError("a worker did not start: " + open(self.logs[0].name).read()[-2000:])
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(30)
+
+
+def _queue_length(redis_url: str) -> int:
+    import redis
+
+    return redis.Redis.from_url(redis_url).llen(QUEUE)
+
+
+def publish_in_batches(redis_url: str, batch_size: int) -> float:
+    """A publish touching every cycle: every statement marked stale, recomputed by the workers in batches;
+    seconds until none is stale."""
+    from celery import group
+
+    from certifications.models import Certification
+    from certifications.statements.models import CycleStatement
+    from certifications.statements.services import statements_refresh_task
+
+    began = time.perf_counter()
+    CycleStatement.objects.update(stale=True)
+    ids = list(Certification.objects.order_by("pk").values_list("pk", flat=True))
+    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    group(statements_refresh_task.s(certification_ids=b).set(queue=QUEUE) for b in batches).apply_async()
+    while CycleStatement.objects.filter(stale=True).exists():
+        time.sleep(0.05)
+    return time.perf_counter() - began
+
+
+def sweep_in_batches(redis_url: str, batch_size: int) -> tuple[float, int]:
+    """The sweep fanned out as a group of batch tasks; seconds until the last batch committed, reminders."""
+    from celery import group
+
+    from accounts.models import Notification
+    from certifications.reminders import _candidates, _chunks, reminders_batch_task
+
+    Notification.objects.all().delete()
+    began = time.perf_counter()
+    batches = [
+        [[c, cy, start.isoformat()] for c, cy, start in chunk]
+        for chunk in _chunks(_candidates(as_of=AS_OF), batch_size)
+    ]
+    group(reminders_batch_task.s(as_of=AS_OF.isoformat(), batch=b).set(queue=QUEUE) for b in batches).apply_async()
+    # Done when the queue is empty and no worker runs a task; the time is that of the last commit seen.
+    last_count, last_change = -1, time.perf_counter()
+    while True:
+        count = Notification.objects.count()
+        if count != last_count:
+            last_count, last_change = count, time.perf_counter()
+        elif _queue_length(redis_url) == 0 and not _busy():
+            if Notification.objects.count() == count:
+                return last_change - began, count
+        time.sleep(0.05)
+
+
+def _busy() -> bool:
+    from cectracker.celery import app
+
+    inspect = app.control.inspect(timeout=0.5)
+    replies = [inspect.active() or {}, inspect.reserved() or {}]
+    return any(tasks for reply in replies for tasks in reply.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--certifications", type=int, default=100_000)
+    parser.add_argument("--certifications", type=int, default=20_000)
     parser.add_argument("--activities", type=int, default=5, help="activities per person")
     parser.add_argument("--all-due", action="store_true", help="every cycle ends within 180 days")
+    parser.add_argument("--full", action="store_true", help="the issue's size: 100,000 certifications, all due")
+    parser.add_argument("--workers", default="1,2", help="worker process counts to compare (empty: none)")
+    parser.add_argument("--batch-size", type=int, default=1000)
     args = parser.parse_args()
+    if args.full:
+        args.certifications, args.all_due = 100_000, True
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL server")
+    redis_url = os.environ.get("REDIS_URL", "")
+    workers = [int(n) for n in args.workers.split(",") if n.strip()] if redis_url else []
+    if args.workers and not redis_url:
+        print("REDIS_URL not set: no worker figures", file=sys.stderr)
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     try:
         with scopes_disabled():
-            began = time.perf_counter()
-            build(certifications=args.certifications, activities=args.activities, all_due=args.all_due)
             from certifications.models import Certification
+            from certifications.statements.services import statements_refresh
             from credits.models import Activity
 
+            began = time.perf_counter()
+            build(certifications=args.certifications, activities=args.activities, all_due=args.all_due)
             print(
                 f"data: {Certification.objects.count()} certifications, {Activity.objects.count()} activities "
                 f"(built in {time.perf_counter() - began:.0f} s); as of {AS_OF}"
             )
+            began = time.perf_counter()
+            ids = list(Certification.objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), args.batch_size):
+                statements_refresh(certification_ids=ids[start : start + args.batch_size])
+            print(f"statements computed in this process: {time.perf_counter() - began:.1f} s")
+            began = time.perf_counter()
+            from certifications.statements.models import CycleStatement
+            from certifications.statements.services import statements_refresh_task
+
+            CycleStatement.objects.update(stale=True)
+            for start in range(0, len(ids), args.batch_size):
+                statements_refresh_task(certification_ids=ids[start : start + args.batch_size])
+            print(
+                f"publish recomputing every statement, batches run in this process: {time.perf_counter() - began:.1f} s"
+            )
             connection.cursor().execute("ANALYZE")
-            sweep_once("first sweep ")
-            sweep_once("second sweep")
+            from cectracker.celery import app
+
+            app.conf.task_always_eager = False  # the batches go to the workers (test settings run tasks inline)
+            for count in workers:
+                with Workers(count, database_url, redis_url):
+                    publish = publish_in_batches(redis_url, args.batch_size)
+                    elapsed, created = sweep_in_batches(redis_url, args.batch_size)
+                print(
+                    f"{count} worker(s): publish recomputing {len(ids):,} certifications' statements {publish:.1f} s; "
+                    f"sweep fanned out {elapsed:.2f} s, {created:,} reminders"
+                )
+            from accounts.models import Notification
+
+            Notification.objects.all().delete()
+            sweep_once("in-process sweep   ")
+            sweep_once("second sweep       ")
     finally:
+        if redis_url:
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()  # the send tasks nobody consumed
         connection.creation.destroy_test_db(test_db, verbosity=0)
 
 

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CertificationsConfig(AppConfig):
     name = "certifications"
+
+    def ready(self):
+        from certifications.statements.services import statements_connect
+
+        statements_connect()

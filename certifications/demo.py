@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from certifications.rules import add_months
+from certifications.statements.services import statements_touched
 
 # (months ago, kind, awarding organization, course number, title, amount, hours)
 DEMO_ACTIVITIES = [
@@ -147,6 +148,7 @@ def _demo_certifications(*, trainer) -> None:
         )
         for months, kind, org, number, title, amount, hours in DEMO_ACTIVITIES
     )
+    statements_touched(user_ids=[trainer.pk])  # a bulk write: no model signal recomputes the statements
 
 
 def _months_ago(today: date, months: int) -> date:

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from celery import shared_task
-from django.db import transaction
+from celery import group, shared_task
+from django.db import OperationalError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -51,7 +51,10 @@ from certifications.rules.engine import (
     version_in_force,
 )
 from certifications.rules.engine import Cycle as EngineCycle
-from certifications.selectors import Progress, certifications_progress, rule_versions
+from certifications.selectors import Progress, rule_versions
+
+# The stored statements' answer, under the name the sweep has always called (the engine's, read from the store).
+from certifications.statements.selectors import statements_progress as certifications_progress
 
 THRESHOLDS = (180, 90, 30, 7)
 GRACE_ENDING_DAYS = 30
@@ -79,63 +82,81 @@ def certification_reminders_send(*, as_of: date, batch_size: int = BATCH_SIZE) -
     is not evaluated at all: on most days most candidates were told on an earlier day of their window."""
     candidates = _candidates(as_of=as_of)
     stats = {"candidates": len(candidates), "skipped": 0, "decided": 0, "created": 0}
-    link = _certification_link()
-    with scopes_disabled():  # a handful of rows, shared by every batch instead of joined into each
+    shared = _batch_shared()
+    for batch in _chunks(candidates, batch_size):
+        for name, value in certification_reminders_batch(as_of=as_of, batch=batch, shared=shared).items():
+            stats[name] += value
+    return stats
+
+
+def _batch_shared() -> tuple:
+    """What every batch reads: the link maker, the credentials and the published rules (a handful of rows)."""
+    with scopes_disabled():
         credentials = {c.pk: c for c in Credential.objects.select_related("organization")}
         versions = rule_versions()
-    for batch in _chunks(candidates, batch_size):
-        with transaction.atomic(), scopes_disabled():
-            # The holders come as the few values a notification reads, joined into the same query, instead
-            # of 1,000 user instances per batch.
-            certifications = list(
-                Certification.objects.filter(pk__in=[cert_id for cert_id, _, _ in batch]).annotate(
-                    holder_email=F("user__email"),
-                    holder_is_active=F("user__is_active"),
-                    holder_preferences=F("user__notification_preferences"),
-                )
+    return _certification_link(), credentials, versions
+
+
+def certification_reminders_batch(
+    *, as_of: date, batch: list[tuple[int, int, date]], shared: tuple | None = None
+) -> dict[str, int]:
+    """Decide and record the reminders of one batch of candidates (certification, cycle, start), in one
+    transaction and a fixed number of queries, from the stored statements. Safe to repeat: the ledger's
+    unique key makes a retried or redelivered batch add nothing."""
+    link, credentials, versions = shared or _batch_shared()
+    stats = {"skipped": 0, "decided": 0, "created": 0}
+    with transaction.atomic(), scopes_disabled():
+        # The holders come as the few values a notification reads, joined into the same query, instead
+        # of 1,000 user instances per batch.
+        certifications = list(
+            Certification.objects.filter(pk__in=[cert_id for cert_id, _, _ in batch]).annotate(
+                holder_email=F("user__email"),
+                holder_is_active=F("user__is_active"),
+                holder_preferences=F("user__notification_preferences"),
             )
-            cycles = {cert_id: (cycle_id, start) for cert_id, cycle_id, start in batch}
-            recorded = notifications_recorded(
-                user_ids={c.user_id for c in certifications},
-                keys=[f"cycle:{cycle_id}" for _, cycle_id, _ in batch],
+        )
+        cycles = {cert_id: (cycle_id, start) for cert_id, cycle_id, start in batch}
+        recorded = notifications_recorded(
+            user_ids={c.user_id for c in certifications},
+            keys=[f"cycle:{cycle_id}" for _, cycle_id, _ in batch],
+        )
+        users, to_evaluate = {}, []
+        for certification in certifications:
+            certification.credential = credentials[certification.credential_id]
+            cycle_id, start = cycles[certification.pk]
+            key = f"cycle:{cycle_id}"
+            possible = _possible(
+                certification=certification,
+                cycle=cycle_for(
+                    start=start,
+                    params=version_in_force(
+                        versions=versions[certification.credential.organization_id], on=start
+                    ).params,
+                ),
+                as_of=as_of,
             )
-            users, to_evaluate = {}, []
-            for certification in certifications:
-                certification.credential = credentials[certification.credential_id]
-                cycle_id, start = cycles[certification.pk]
-                key = f"cycle:{cycle_id}"
-                possible = _possible(
-                    certification=certification,
-                    cycle=cycle_for(
-                        start=start,
-                        params=version_in_force(
-                            versions=versions[certification.credential.organization_id], on=start
-                        ).params,
-                    ),
-                    as_of=as_of,
-                )
-                if all((certification.user_id, kind, key, due_on) in recorded for kind, due_on in possible):
-                    stats["skipped"] += 1
-                    continue
-                to_evaluate.append(certification)
-                users[certification.user_id] = Recipient(
-                    certification.user_id,
-                    certification.holder_email,
-                    certification.holder_is_active,
-                    certification.holder_preferences,
-                )
-            requests = [
-                request
-                for progress in certifications_progress(certifications=to_evaluate, as_of=as_of)
-                for request in reminders_for(
-                    progress=progress, as_of=as_of, link=link, user=users[progress.certification.user_id]
-                )
-            ]
-            stats["decided"] += len(requests)
-            # What the ledger already holds is left out, so a repeated sweep renders nothing; the INSERT's
-            # ON CONFLICT stays the guarantee against a concurrent sweep.
-            new = [r for r in requests if (r.user.pk, r.kind, r.key, r.due_on) not in recorded]
-            stats["created"] += len(notify_many(requests=new))
+            if all((certification.user_id, kind, key, due_on) in recorded for kind, due_on in possible):
+                stats["skipped"] += 1
+                continue
+            to_evaluate.append(certification)
+            users[certification.user_id] = Recipient(
+                certification.user_id,
+                certification.holder_email,
+                certification.holder_is_active,
+                certification.holder_preferences,
+            )
+        requests = [
+            request
+            for progress in certifications_progress(certifications=to_evaluate, as_of=as_of)
+            for request in reminders_for(
+                progress=progress, as_of=as_of, link=link, user=users[progress.certification.user_id]
+            )
+        ]
+        stats["decided"] += len(requests)
+        # What the ledger already holds is left out, so a repeated sweep renders nothing; the INSERT's
+        # ON CONFLICT stays the guarantee against a concurrent sweep.
+        new = [r for r in requests if (r.user.pk, r.kind, r.key, r.due_on) not in recorded]
+        stats["created"] += len(notify_many(requests=new))
     return stats
 
 
@@ -342,5 +363,43 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 # published under, because beat rows and queued messages carry it.
 @shared_task(name="certifications.tasks.reminders_sweep_task", acks_late=True)
 def reminders_sweep_task(*, as_of: str | None = None) -> dict[str, int]:
-    """The daily sweep (django-celery-beat); `as_of` is an ISO date, today by default. Safe to run twice."""
-    return reminders_sweep(as_of=date.fromisoformat(as_of) if as_of else None)
+    """The daily sweep (django-celery-beat); `as_of` is an ISO date, today by default. Safe to run twice.
+    Fans the certifications out over the workers in batches (see `reminders_sweep_fanout`)."""
+    return reminders_sweep_fanout(as_of=date.fromisoformat(as_of) if as_of else None)
+
+
+@shared_task(
+    name="certifications.tasks.reminders_batch_task",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-batch: the batch goes back to the queue, redone once
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def reminders_batch_task(*, as_of: str, batch: list[list]) -> dict[str, int]:
+    """One batch of the sweep: [certification id, cycle id, ISO start] each. Safe to repeat (the ledger)."""
+    rows = [(cert_id, cycle_id, date.fromisoformat(start)) for cert_id, cycle_id, start in batch]
+    return certification_reminders_batch(as_of=date.fromisoformat(as_of), batch=rows)
+
+
+def reminders_sweep_fanout(*, as_of: date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """The daily sweep spread over Celery workers: one task per batch of candidates (a group: any worker on
+    any host takes the next batch), then the staff digests and the re-enqueue of what a crash left pending.
+
+    Each reminder is still recorded exactly once: a batch that is retried or redelivered after a worker died
+    finds its reminders in the ledger (unique key, INSERT ... ON CONFLICT) and adds nothing."""
+    as_of = as_of or timezone.localdate()
+    started = timezone.now()
+    candidates = _candidates(as_of=as_of)
+    batches = [
+        [[cert_id, cycle_id, start.isoformat()] for cert_id, cycle_id, start in chunk]
+        for chunk in _chunks(candidates, batch_size)
+    ]
+    if batches:
+        group(reminders_batch_task.s(as_of=as_of.isoformat(), batch=batch) for batch in batches).apply_async()
+    return {
+        "candidates": len(candidates),
+        "batches": len(batches),
+        "digests": staff_digest_send(as_of=as_of),
+        "requeued": notifications_pending_enqueue(created_before=started),
+    }

@@ -421,10 +421,19 @@ class DashboardCard:
 def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCard]:
     """One card per certification, built on `user_progress` (same queries, no second evaluation)."""
     as_of = as_of or timezone.localdate()
-    progress = user_progress(user=user, as_of=as_of)
+    return dashboard_cards(progress=user_progress(user=user, as_of=as_of), as_of=as_of)
+
+
+def _applied_by_day(item: Progress) -> list[tuple[date, Decimal]]:
+    dates = item.completed_on
+    return [(dates[a.id], a.applied) for a in item.result.activities if a.id in dates]
+
+
+def dashboard_cards(*, progress: list[Progress], as_of: date, points=_applied_by_day) -> list[DashboardCard]:
+    """The cards for evaluated cycles; `points(progress)` gives the chart's (day, applied) pairs."""
     cards = []
     for item in progress:
-        result, dates = item.result, item.completed_on
+        result = item.result
         cycle = result.cycle
         cards.append(
             DashboardCard(
@@ -445,7 +454,7 @@ def user_dashboard(*, user: User, as_of: date | None = None) -> list[DashboardCa
                     last_day=cycle.grace_until or cycle.end,
                     end=cycle.end,
                     required=result.required,
-                    applied=[(dates[a.id], a.applied) for a in result.activities if a.id in dates],
+                    applied=points(item),
                     as_of=as_of,
                 ),
                 pending=[a for a in result.activities if a.reason == PETITION_PENDING],

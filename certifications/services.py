@@ -14,6 +14,7 @@ from accounts.services import log_action
 from certifications.models import Certification, Credential, Cycle, Renewal
 from certifications.rules.engine import cycle_for
 from certifications.selectors import params_in_force
+from certifications.statements.services import statements_deferred
 
 # Dates a person can record (certified, cycle start, CPR/AED expiry): anything else is a typing mistake.
 EARLIEST_DATE = date(1950, 1, 1)
@@ -38,6 +39,7 @@ def cycle_create(*, certification: Certification, start: date) -> Cycle:
 
 
 @transaction.atomic
+@statements_deferred()
 def certification_add(
     *,
     actor: User,
@@ -111,6 +113,7 @@ def certification_add(
 
 
 @transaction.atomic
+@statements_deferred()
 def certification_update(
     *, actor: User, certification: Certification, number: str, cpr_aed_valid_until: date | None
 ) -> Certification:
@@ -186,7 +189,7 @@ def certification_renew(*, actor: User, certification: Certification, on: date, 
     from audits import services as audits_services
     from certifications.selectors import renewal_preview
 
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic(), statements_deferred(), scopes_disabled():
         # One renewal at a time per certification: concurrent submissions queue here.
         certification = (
             Certification.objects.select_for_update()

@@ -15,13 +15,12 @@ from certifications.forms import CertificationAddForm, CertificationEditForm, cr
 from certifications.selectors import (
     certification_current_cycle,
     certification_cycle,
-    certification_cycles,
     certification_for_user,
     credentials_available,
     renewal_preview,
-    user_progress,
 )
 from certifications.services import certification_add, certification_remove, certification_renew, certification_update
+from certifications.statements.selectors import statements_certification_cycles, statements_user_progress
 
 
 @login_required
@@ -29,7 +28,7 @@ def certification_list(request):
     return render(
         request,
         "certifications/certification_list.html",
-        {"progress": user_progress(user=request.user, as_of=timezone.localdate())},
+        {"progress": statements_user_progress(user=request.user, as_of=timezone.localdate())},
     )
 
 
@@ -75,7 +74,7 @@ def credential_options(request):
 def certification_detail(request, pk: int):
     certification = certification_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
-    cycles = certification_cycles(certification=certification, as_of=today)
+    cycles = statements_certification_cycles(certification=certification, as_of=today)
     current = cycles[-1] if cycles else None
     return render(
         request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -123,6 +124,35 @@ def activity_applications(*, user: User, as_of: date | None = None) -> dict[int,
     out: dict[int, list[Application]] = defaultdict(list)
     for (activity_id, _), application in chosen.items():
         out[activity_id].append(application)
+    return dict(out)
+
+
+def activity_applications_stored(
+    *, user: User, as_of: date | None = None, activity_ids: Iterable[int] | None = None
+) -> dict[int, list[Application]]:
+    """`activity_applications` read from the stored statements; with `activity_ids`, only those activities (a
+    page of a list), so the cost follows the page shown, not the person's history."""
+    from certifications.selectors import certifications_of
+    from certifications.statements.selectors import statements_applications
+
+    certifications = list(certifications_of(user=user))
+    out: dict[int, list[Application]] = defaultdict(list)
+    for activity_id, cycle, item in statements_applications(
+        certifications=certifications, as_of=as_of, activity_ids=activity_ids
+    ):
+        result = cycle.result
+        out[activity_id].append(
+            Application(
+                certification=cycle.certification,
+                cycle_start=result.cycle.start,
+                cycle_end=result.cycle.end,
+                full=item.full,
+                applied=item.applied,
+                reason=item.reason,
+                detail=item.detail,
+                unit=result.unit,
+            )
+        )
     return dict(out)
 
 

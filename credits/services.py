@@ -19,6 +19,7 @@ from accounts.models import Organization, User
 from accounts.services import log_action
 from cectracker.pdfsafe import strip_active_content
 from certifications.models import Certification, Credential
+from certifications.statements.services import statements_deferred
 from credits.kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
 from credits.models import Activity, Evidence, Petition
 from credits.selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
@@ -137,6 +138,7 @@ def _has_course_format(organization: Organization, on: date | None) -> bool:
 
 
 @transaction.atomic
+@statements_deferred()
 def activity_create(*, actor: User, user: User, **values: Any) -> Activity:
     """Record an activity the person did (fields by kind, RULES §8); title and CECs of a known course come from
     the catalog."""
@@ -154,6 +156,7 @@ def activity_create(*, actor: User, user: User, **values: Any) -> Activity:
 
 
 @transaction.atomic
+@statements_deferred()
 def activity_update(*, actor: User, activity: Activity, **values: Any) -> Activity:
     """Change an activity the person entered; the action log keeps the values before and after."""
     if activity.source == Activity.PROVIDER:
@@ -198,6 +201,7 @@ def _refuse_changes_after_a_decision(*, activity: Activity, clean: dict[str, Any
 
 
 @transaction.atomic
+@statements_deferred()
 def activity_delete(*, actor: User, activity: Activity, today: date | None = None) -> None:
     """Delete an activity with its evidence, unless a provider reported it, an organization decided a petition
     on it, or a retention rule still covers its evidence."""
@@ -238,6 +242,7 @@ def _delete_file_on_commit(name: str) -> None:
 
 
 @transaction.atomic
+@statements_deferred()
 def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
     """Store a certificate or transcript for an activity after checking it by content; random stored name."""
     checked = check_evidence_file(upload)
@@ -276,6 +281,7 @@ def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
 
 
 @transaction.atomic
+@statements_deferred()
 def evidence_delete(*, actor: User, evidence: Evidence, today: date | None = None) -> None:
     """Delete an evidence file unless an organization's retention rule still covers it (RULES §4, §5)."""
     activity = evidence.activity
@@ -305,6 +311,7 @@ def evidence_delete(*, actor: User, evidence: Evidence, today: date | None = Non
 
 
 @transaction.atomic
+@statements_deferred()
 def petition_submit(
     *, actor: User, activity: Activity, organization: Organization, hours: Decimal, description: str
 ) -> Petition:

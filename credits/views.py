@@ -36,7 +36,9 @@ def activity_list(request):
         date_from, date_to = filters.cleaned_data["date_from"], filters.cleaned_data["date_to"]
     activities = selectors.activity_list(user=request.user, kind=kind, date_from=date_from, date_to=date_to)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    applications = selectors.activity_applications(user=request.user)
+    applications = selectors.activity_applications_stored(
+        user=request.user, activity_ids=[activity.pk for activity in page.object_list]
+    )
     rows = [(activity, short_label(activity.kind), applications.get(activity.pk, [])) for activity in page.object_list]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(

@@ -13,6 +13,7 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from celery import shared_task
@@ -116,9 +117,9 @@ def notify_many(*, requests: Iterable[Request]) -> list[int]:
 class _Titles:
     """Subject lines. A subject reads a few context values (credential, days left...), so thousands of
     reminders share far fewer subjects: each is rendered once, keyed by its template and the values of
-    every name the template mentions (plain str/int/bool/None only; anything else is rendered)."""
+    every name the template mentions (plain str/int/bool/None, Decimal and date; anything else is rendered)."""
 
-    _PLAIN = (str, int, bool, type(None))
+    _PLAIN = (str, int, bool, type(None), Decimal, date)
     _rendered: dict[tuple, str] = {}  # shared by every call, emptied when it grows past _LIMIT
     _LIMIT = 20_000
 
@@ -134,7 +135,12 @@ class _Titles:
         if not all(type(value) in self._PLAIN or value is _ABSENT for value in values):
             return _title(template, context)
         # The template object is part of the key: a reloaded template (development) renders afresh.
-        key = (template, kind, tuple((type(value), value) for value in values))
+        # A Decimal by its text: 1.0 == 1.00, but they read differently.
+        key = (
+            template,
+            kind,
+            tuple((type(value), str(value) if type(value) is Decimal else value) for value in values),
+        )
         title = self._rendered.get(key)
         if title is None:
             if len(self._rendered) >= self._LIMIT:

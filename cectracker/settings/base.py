@@ -244,6 +244,7 @@ CELERY_IMPORTS = [
     "accounts.notifications.services",
     "audits.services",
     "certifications.reminders",
+    "certifications.statements.services",
     "credits.providers.services",
 ]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -261,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     "audits-daily-sweep": {"task": "audits.tasks.audits_sweep_task", "schedule": crontab(minute=30, hour=5)},
     # Provider API idempotency keys are kept 24 hours.
     "purge-provider-idempotency-keys": {"task": "credits.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
+    # Stored cycle statements against a fresh evaluation, every night; drift is logged as an error.
+    "statements-nightly-verify": {
+        "task": "certifications.statements.verify_task",
+        "schedule": crontab(minute=15, hour=3),
+    },
 }
 
 LOGGING = {

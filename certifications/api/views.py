@@ -18,17 +18,15 @@ from certifications.api.serializers import (
     certification_data,
     cycle_detail_data,
 )
-from certifications.selectors import (
-    certification_cycles,
-    certification_for_user,
-    certifications_of,
-    certifications_progress,
-    cycle_statement,
-    cycle_statements,
-    cycles_of,
-    user_progress,
-)
+from certifications.selectors import certification_for_user, certifications_of, cycles_of
 from certifications.services import certification_add
+from certifications.statements.selectors import (
+    statements_certification_cycles,
+    statements_cycle_statement,
+    statements_lines,
+    statements_progress,
+    statements_user_progress,
+)
 
 ERRORS = OpenApiTypes.OBJECT  # {"field": ["message", ...]}, nested like the input
 UNAUTHORIZED = OpenApiResponse(
@@ -118,7 +116,7 @@ class CertificationListCreateApi(TrainerApiView):
         tags=["certifications"],
     )
     def get(self, request):
-        progress = {p.certification.pk: p for p in user_progress(user=request.user)}
+        progress = {p.certification.pk: p for p in statements_user_progress(user=request.user)}
         data = [certification_data(c, progress.get(c.pk)) for c in certifications_of(user=request.user)]
         return Response(CertificationOutput(data, many=True).data)
 
@@ -181,7 +179,7 @@ class CertificationListCreateApi(TrainerApiView):
         except IntegrityError as err:  # the same credential added by a concurrent request
             detail = {"credential": [f"You already hold {values['credential'].code}."]}
             raise serializers.ValidationError(detail) from err
-        [progress] = certifications_progress(certifications=[certification])
+        [progress] = statements_progress(certifications=[certification])
         return Response(CertificationOutput(certification_data(certification, progress)).data, status.HTTP_201_CREATED)
 
 
@@ -195,7 +193,7 @@ class CertificationDetailApi(TrainerApiView):
     )
     def get(self, request, pk: int):
         certification = certification_for_user(user=request.user, pk=pk)
-        progress = next(iter(certifications_progress(certifications=[certification])), None)  # the current cycle
+        progress = next(iter(statements_progress(certifications=[certification])), None)  # the current cycle
         return Response(CertificationOutput(certification_data(certification, progress)).data)
 
 
@@ -209,8 +207,8 @@ class CertificationCyclesApi(TrainerApiView):
     )
     def get(self, request, pk: int):
         certification = certification_for_user(user=request.user, pk=pk)
-        newest_first = certification_cycles(certification=certification)[::-1]
-        data = [cycle_detail_data(*statement) for statement in cycle_statements(progress=newest_first)]
+        newest_first = statements_certification_cycles(certification=certification)[::-1]
+        data = [cycle_detail_data(*statement) for statement in statements_lines(progress=newest_first)]
         return Response(CycleDetailOutput(data, many=True).data)
 
 
@@ -224,4 +222,4 @@ class CycleDetailApi(TrainerApiView):
     )
     def get(self, request, pk: int):
         cycle = get_object_or_404(cycles_of(user=request.user), pk=pk)
-        return Response(CycleDetailOutput(cycle_detail_data(*cycle_statement(cycle=cycle))).data)
+        return Response(CycleDetailOutput(cycle_detail_data(*statements_cycle_statement(cycle=cycle))).data)

@@ -16,6 +16,7 @@ from certifications.models import Certification, Cycle, Renewal
 from certifications.rules.engine import EMERITUS, EXPIRED, LAPSED
 from certifications.selectors import cycle_progress, params_in_force, renewal_quote
 from certifications.services import cycle_create
+from certifications.statements.services import statements_deferred
 
 REINSTATABLE = (LAPSED, EXPIRED, EMERITUS)
 
@@ -25,6 +26,7 @@ def _current_cycle(certification: Certification) -> Cycle:
 
 
 @transaction.atomic
+@statements_deferred()
 def certification_reinstate(*, actor: User, organization: Organization, certification_id: int, on: date) -> Renewal:
     """Reinstate a lapsed (or expired, or emeritus) certification on `on`, recording the fee due.
 
@@ -111,6 +113,7 @@ def emeritus_apply(*, user: User, certification: Certification, retired_attested
 
 
 @transaction.atomic
+@statements_deferred()
 def emeritus_decide(
     *, actor: User, organization: Organization, application_id: int, approve: bool, reason: str = ""
 ) -> EmeritusApplication:

@@ -17,7 +17,8 @@ from certifications.backoffice.models import EmeritusApplication
 from certifications.backoffice.selectors import emeritus_eligibility
 from certifications.backoffice.services import certification_reinstate, emeritus_apply, emeritus_decide
 from certifications.models import Certification, Renewal
-from certifications.selectors import cycle_progress, renewal_quote
+from certifications.selectors import renewal_quote
+from certifications.statements.selectors import statements_cycle_progress
 
 
 @staff_view()
@@ -70,7 +71,7 @@ def org_certification(request, pk):
         "certifications/backoffice/org_certification.html",
         {
             "certification": certification,
-            "progress": cycle_progress(cycle=cycle, as_of=today) if cycle else None,
+            "progress": statements_cycle_progress(cycle=cycle, as_of=today) if cycle else None,
             "quote": renewal_quote(certification=certification, cycle=cycle, on=today) if cycle else None,
             "cycles": certification.cycles.select_related("renewal").order_by("-start"),
             "form": form,

@@ -141,4 +141,9 @@ def bench_plain(request):
         body = json.loads(request.body or b"{}")
     except ValueError:
         return JsonResponse({"detail": "The body is not JSON."}, status=400)
-    return JsonResponse({"activities": len(body.get("activities", ())) if isinstance(body, dict) else 0})
+    response = JsonResponse({"activities": len(body.get("activities", ())) if isinstance(body, dict) else 0})
+    # What the bench must print beside its figures: DEBUG and a connection per request slow every view alike
+    # and so flatter the calculator's ratio (issue 18).
+    response["X-CECT-Bench-Debug"] = str(bool(settings.DEBUG)).lower()
+    response["X-CECT-Bench-Conn-Max-Age"] = str(settings.DATABASES["default"].get("CONN_MAX_AGE", 0))
+    return response

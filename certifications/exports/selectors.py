@@ -7,7 +7,8 @@ from django.utils.formats import date_format
 from accounts.models import User
 from certifications.exports.ical import AllDayEvent
 from certifications.exports.models import CalendarFeed, feed_token_hash
-from certifications.selectors import certifications_of, cycle_statement, cycles_of
+from certifications.selectors import certifications_of, cycles_of
+from certifications.statements.selectors import statements_cycle_statement
 
 UID_DOMAIN = "cectracker"
 
@@ -86,7 +87,7 @@ def transcript_context(*, cycle, as_of: date | None = None) -> dict:
 
     from credits.kinds import short_label
 
-    progress, lines = cycle_statement(cycle=cycle, as_of=as_of)
+    progress, lines = statements_cycle_statement(cycle=cycle, as_of=as_of)
     certification = progress.certification
     return {
         "person": certification.user,

@@ -17,7 +17,7 @@ from certifications.exports.services import calendar_feed_create, calendar_feed_
 from certifications.selectors import certifications_of, cycles_of
 from credits.kinds import short_label
 from credits.models import Activity
-from credits.selectors import activity_applications
+from credits.selectors import activity_applications_stored
 
 
 @login_required
@@ -41,7 +41,7 @@ def exports(request):
 def activities_csv(request):
     """All activities, one row each, with what each applied to every certification held; streamed."""
     certifications = list(certifications_of(user=request.user))
-    applications = activity_applications(user=request.user)
+    applications = activity_applications_stored(user=request.user)
     activities = Activity.objects.filter(user=request.user, voided_at__isnull=True).order_by("completed_on", "pk")
     header = ["Date", "Kind", "Title", "Course number", "Amount", "Hours", "Awarding organization", "Source"]
     for certification in certifications:

@@ -12,6 +12,7 @@ from accounts.models import Organization, User
 from accounts.services import log_action
 from certifications.models import RuleSetVersion
 from certifications.rules.params import RuleParams, RuleParamsError
+from certifications.statements.services import statements_publish_mark, statements_recompute_enqueue
 
 
 def ruleset_params_validate(*, params: dict[str, Any]) -> RuleParams:
@@ -106,6 +107,8 @@ def ruleset_publish(
     version.status, version.effective_from = RuleSetVersion.PUBLISHED, effective_from
     version.published_by, version.published_at = actor, timezone.now()
     version.save(update_fields=["status", "effective_from", "published_by", "published_at"])
+    # Every statement of the organization may change: stale now (reads recompute), recomputed in batches.
+    statements_recompute_enqueue(certification_ids=statements_publish_mark(organization_id=organization.pk))
     log_action(
         actor=actor,
         action="ruleset.published",

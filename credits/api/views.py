@@ -70,7 +70,8 @@ class ActivityListApi(TrainerApi):
         )
         paginator = LimitOffsetPage()
         page = paginator.paginate_queryset(activities, request, view=self)
-        context = {"applications": selectors.activity_applications(user=request.user)}
+        shown = [activity.pk for activity in page]
+        context = {"applications": selectors.activity_applications_stored(user=request.user, activity_ids=shown)}
         return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(
@@ -87,7 +88,7 @@ class ActivityListApi(TrainerApi):
 
 def _activity_out(request, pk) -> dict:
     activity = _with_evidence(selectors.activity_list(user=request.user)).get(pk=pk)
-    context = {"applications": selectors.activity_applications(user=request.user)}
+    context = {"applications": selectors.activity_applications_stored(user=request.user, activity_ids=[pk])}
     return ActivityOutputSerializer(activity, context=context).data
 
 

@@ -10,6 +10,7 @@ from accounts.models import Organization, User
 from accounts.notifications.services import notify
 from accounts.services import log_action
 from certifications.selectors import params_in_force
+from certifications.statements.services import statements_deferred
 from credits.models import Petition
 
 APPROVE, DENY = "approve", "deny"
@@ -24,6 +25,7 @@ def _state(petition: Petition) -> dict:
 
 
 @transaction.atomic
+@statements_deferred()
 def petition_decide(
     *,
     actor: User,

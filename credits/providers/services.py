@@ -24,6 +24,7 @@ from accounts.services import action_log_entry, log_action, log_actions
 from certifications.models import Certification
 from certifications.rules.engine import course_key
 from certifications.selectors import params_in_force
+from certifications.statements.services import statements_mark_stale, statements_recompute_enqueue, statements_touched
 from credits.models import Activity, ApprovedCourse
 from credits.providers.models import IdempotencyKey, ProviderCompletion
 
@@ -358,6 +359,10 @@ def completions_report(*, provider: Provider, records: list[Any], request_id: uu
         for (_, completion), activity in zip(matched, activities, strict=True):
             completion.activity_id = activity.pk
         ProviderCompletion.objects.bulk_create(new.values(), batch_size=2000)
+        # Many people at once: their statements go stale here and are recomputed in batches after commit
+        # (a read before then recomputes on demand), so the provider does not wait for the engine.
+        touched = sorted({new_user[key] for key, _ in matched})
+        statements_recompute_enqueue(certification_ids=statements_mark_stale(user_ids=touched))
 
     per_user: dict[int, list[int]] = defaultdict(list)
     for completion in new.values():
@@ -479,6 +484,7 @@ def completion_void(*, provider: Provider, completion: ProviderCompletion, reaso
     with scopes_disabled():
         if completion.activity_id:
             Activity.objects.filter(pk=completion.activity_id).update(voided_at=now, updated_at=now)
+            statements_touched(user_ids=[completion.user_id] if completion.user_id else [])
         log_action(
             actor=None,
             action="provider.completion_voided",
@@ -522,6 +528,7 @@ def completion_claims_attach(
         for completion, activity in zip(claims, activities, strict=True):
             completion.user_id, completion.activity_id, completion.matched_at = user.pk, activity.pk, now
         ProviderCompletion.objects.bulk_update(claims, ["user", "activity", "matched_at"])
+        statements_touched(user_ids=[user.pk])
         by_org: dict[Any, list[ProviderCompletion]] = defaultdict(list)
         for completion in claims:
             by_org[completion.provider.organization].append(completion)
