@@ -1,5 +1,7 @@
 """Proof of certification: share links people open, and the Open Badges credentials machines check."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django_scopes import ScopedManager
@@ -39,6 +41,7 @@ class IssuedCredential(models.Model):
     )
     cycle = models.ForeignKey("certifications.Cycle", null=True, on_delete=models.SET_NULL, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the credential's urn:uuid id
     status_index = models.PositiveIntegerField(unique=True)
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

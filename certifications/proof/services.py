@@ -2,16 +2,17 @@
 
 import secrets
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import User
 from accounts.services import log_action
 from certifications.exports.models import feed_token_hash
-from certifications.models import Certification
+from certifications.models import Certification, Cycle
 from certifications.proof.models import IssuedCredential, ShareLink
-from certifications.proof.selectors import share_link_for_token
+from certifications.proof.selectors import certification_standing, share_link_for_token
 
 
 @transaction.atomic
@@ -74,3 +75,55 @@ def credentials_revoke(*, certification: Certification, reason: str) -> list[int
         indexes = list(rows.values_list("status_index", flat=True))
         rows.update(revoked_at=timezone.now(), revoked_reason=reason)
     return indexes
+
+
+def credential_issue(*, actor: User | None, certification: Certification, cycle: Cycle) -> IssuedCredential:
+    """The live credential of a cycle, issued now if it has none: a cycle not yet over of a certification that
+    is current today. Idempotent (one live credential per cycle, by constraint). Raises ValidationError."""
+    from certifications.proof.credentials import STATUS_LIST_LENGTH
+
+    today = timezone.localdate()
+    with transaction.atomic(), scopes_disabled():
+        existing = IssuedCredential.objects.filter(cycle=cycle, revoked_at=None).first()
+        if existing is not None:
+            return existing
+        if cycle.certification_id != certification.pk:
+            raise ValidationError({"cycle": "That cycle is not one of this certification's."})
+        standing = certification_standing(certification=certification, as_of=today)
+        if not standing.is_current:
+            raise ValidationError({"cycle": f"No credential can be issued now. {standing.text}"})
+        if cycle.end < today:
+            raise ValidationError({"cycle": f"This cycle ended on {cycle.end:%B %-d, %Y}: it has no credential."})
+        for _ in range(20):  # a random free place in the list; collisions are rare until it fills up
+            try:
+                with transaction.atomic():
+                    issued = IssuedCredential.objects.create(
+                        organization=certification.credential.organization,
+                        certification=certification,
+                        cycle=cycle,
+                        user=certification.user,
+                        status_index=secrets.randbelow(STATUS_LIST_LENGTH),
+                    )
+                break
+            except IntegrityError:
+                existing = IssuedCredential.objects.filter(cycle=cycle, revoked_at=None).first()
+                if existing is not None:  # issued by a concurrent request
+                    return existing
+        else:
+            raise ValidationError({"cycle": "The status list is full; the operator must add another."})
+    log_action(
+        actor=actor,
+        action="credential.issued",
+        obj=issued,
+        subject_user=certification.user,
+        data={"after": {"cycle": f"{cycle.start}…{cycle.end}", "status_index": issued.status_index}},
+    )
+    return issued
+
+
+def credential_issue_next(*, actor: User | None, renewed: Cycle, next_cycle: Cycle) -> IssuedCredential | None:
+    """On renewal: a holder who had a credential for the renewed cycle gets the next cycle's at once."""
+    with scopes_disabled():
+        had = IssuedCredential.objects.filter(cycle=renewed, revoked_at=None).exists()
+        certification = next_cycle.certification
+    return credential_issue(actor=actor, certification=certification, cycle=next_cycle) if had else None

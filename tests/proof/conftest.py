@@ -9,6 +9,9 @@ from certifications.defaults import load_defaults
 from certifications.models import Credential
 from tests.factories import ActivityFactory, CertificationFactory
 
+# Dates relative to today, so the cycle is current whenever the suite runs: ACSM's is 3 years long.
+CERTIFIED_ACSM = dt.date.today() - dt.timedelta(days=400)
+
 
 @pytest.fixture
 def shipped(db):
@@ -17,21 +20,21 @@ def shipped(db):
 
 @pytest.fixture
 def holder(shipped, trainer):
-    """`trainer` (named Tess Holder) with ACSM-CPT certified 2024-06-01 and ACE-CPT, plus an activity."""
+    """`trainer` (named Tess Holder) with a current ACSM-CPT and ACE-CPT, plus an activity."""
     trainer.name = "Tess Holder"
     trainer.save(update_fields=["name"])
     acsm = CertificationFactory(
         user=trainer,
         credential=Credential.objects.get(code="ACSM-CPT"),
         number="ACSM-998877",
-        certified_on=dt.date(2024, 6, 1),
-        cpr_aed_valid_until=dt.date(2028, 5, 31),
+        certified_on=CERTIFIED_ACSM,
+        cpr_aed_valid_until=dt.date.today() + dt.timedelta(days=3 * 365),
     )
     ace = CertificationFactory(
         user=trainer,
         credential=Credential.objects.get(code="ACE-CPT"),
         number="ACE-445566",
-        certified_on=dt.date(2025, 1, 1),
+        certified_on=dt.date.today() - dt.timedelta(days=100),
     )
     ActivityFactory(
         user=trainer,
@@ -39,6 +42,6 @@ def holder(shipped, trainer):
         title="Secret Kettlebell Seminar",
         awarding_org="ACSM",
         amount=Decimal("6"),
-        completed_on=dt.date(2025, 3, 1),
+        completed_on=CERTIFIED_ACSM + dt.timedelta(days=30),
     )
     return {"acsm": acsm, "ace": ace, "user": trainer}
