@@ -104,7 +104,8 @@ class VerifyApi(APIView):
 
 
 class CredentialQuery(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["json", "jwt"], default="json", required=False)
+    # Not `format`: DRF reads that query parameter itself to pick a renderer.
+    encoding = serializers.ChoiceField(choices=["json", "jwt"], default="json", required=False)
     cycle = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
@@ -114,7 +115,9 @@ class CertificationCredentialApi(TrainerApiView):
         summary="Your Open Badges 3.0 credential for a cycle (default: the latest), as JSON with an embedded "
         "proof or as a VC-JWT",
         parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jwt"], description="json (default) or jwt"),
+            OpenApiParameter(
+                "encoding", OpenApiTypes.STR, enum=["json", "jwt"], description="json (default: embedded proof) or jwt"
+            ),
             OpenApiParameter("cycle", OpenApiTypes.INT, description="A cycle id of this certification"),
         ],
         responses={
@@ -137,6 +140,6 @@ class CertificationCredentialApi(TrainerApiView):
         else:
             cycle = certification_current_cycle(certification=certification)
         issued = credential_issue(actor=request.user, certification=certification, cycle=cycle)
-        if query.validated_data["format"] == "jwt":
+        if query.validated_data["encoding"] == "jwt":
             return HttpResponse(credential_jwt(issued=issued), content_type="application/vc+jwt")
         return Response(credential_signed(issued=issued), content_type="application/vc+ld+json")

@@ -163,7 +163,7 @@ def status_list(request, purpose: str):
 @require_GET
 def context(request, name: str):
     """The JSON-LD contexts our credentials name, served from the copies shipped with the project."""
-    url = {"credentials-v2": VC_V2, "ob-v3p0-3.0.3": OB_V3}.get(name)
+    url = {"credentials-v2": VC_V2, "ob-v3p0-context-3-0-3": OB_V3}.get(name)
     if url is None or url not in CONTEXT_FILES:
         raise Http404("No such context.")
     response = HttpResponse(context_document(url), content_type="application/ld+json")
