@@ -13,8 +13,11 @@ urlpatterns = [
     re_path(r"^verify/(?P<token>[^/]{1,200})$", views.share_verify, name="share_verify"),
     path(".well-known/did.json", views.did_json, name="did_document"),
     path(".well-known/jwks.json", views.jwks_json, name="jwks"),
-    path("credentials/status/<slug:purpose>", views.status_list, name="credential_status_list"),
-    path("contexts/<slug:name>.jsonld", views.context, name="jsonld_context"),
+    # Public documents for verifiers (no object of anyone's): the status lists and the JSON-LD contexts.
+    re_path(
+        r"^credentials/status/(?P<purpose>revocation|suspension)$", views.status_list, name="credential_status_list"
+    ),
+    re_path(r"^contexts/(?P<name>[a-z0-9-]+)\.jsonld$", views.context, name="jsonld_context"),
 ]
 
 api_urlpatterns = [
