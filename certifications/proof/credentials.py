@@ -26,6 +26,7 @@ CONTEXT_FILES = {VC_V2: "credentials-v2.jsonld", OB_V3: "ob-v3p0-context-3.0.3.j
 STATUS_LIST_LENGTH = 131_072
 REVOCATION, SUSPENSION = "revocation", "suspension"
 PURPOSES = (REVOCATION, SUSPENSION)
+STATUS_LIST_TTL_SECONDS = 300  # how long a verifier (or a cache) may keep a list before fetching it again
 LIVE = (CURRENT, EMERITUS)  # the standings that leave the suspension bit clear (Standing.is_current)
 
 
@@ -187,6 +188,7 @@ def status_list_credential(*, purpose: str, as_of: date | None = None) -> dict:
                 "type": "BitstringStatusList",
                 "statusPurpose": purpose,
                 "encodedList": encode_bitstring(status_bits(purpose=purpose, as_of=as_of)),
+                "ttl": STATUS_LIST_TTL_SECONDS * 1000,  # milliseconds, as the Bitstring Status List names it
             },
         }
     )
