@@ -153,3 +153,21 @@ def test_an_emeritus_certification_reads_as_emeritus_and_its_credential_has_no_e
         issued=credential_issue(actor=shared["user"], certification=certification, cycle=cycle)
     )
     assert "validUntil" not in document and document["credentialSubject"]["achievement"]["humanCode"] == "ACSM-CPT-E"
+
+
+def test_an_organizations_reinstatement_shows_at_once(client, shipped, trainer):
+    from certifications.backoffice.services import certification_reinstate
+    from certifications.models import Credential
+    from tests.factories import CertificationFactory, MembershipFactory
+
+    acsm = Credential.objects.get(code="ACSM-CPT")
+    lapsed = CertificationFactory(
+        user=trainer, credential=acsm, certified_on=dt.date.today() - dt.timedelta(days=4 * 365)
+    )
+    _, token = share_link_create(actor=trainer, certification=lapsed)
+    url = reverse("api-verify", kwargs={"token": token})
+    assert client.get(url).json()["status"] == "lapsed"
+    admin = MembershipFactory(organization=acsm.organization, role="admin").user
+    certification_reinstate(actor=admin, organization=acsm.organization, certification_id=lapsed.pk, on=dt.date.today())
+    data = client.get(url).json()
+    assert data["status"] == "current" and data["current_through"] > dt.date.today().isoformat()
