@@ -30,6 +30,14 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
         )
 
 
+def share_link_of_user(*, user, pk: int) -> ShareLink:
+    """One of the person's own share links (any of their certifications); anyone else's is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    with scopes_disabled():
+        return get_object_or_404(ShareLink.objects.select_related("certification"), certification__user=user, pk=pk)
+
+
 def share_links_of(*, certification: Certification) -> list[ShareLink]:
     """The certification's share links, newest first, revoked ones included (the holder sees their history)."""
     with scopes_disabled():
