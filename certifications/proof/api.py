@@ -3,6 +3,7 @@ credential download `GET /api/v1/certifications/<id>/credential`."""
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -14,7 +15,13 @@ from rest_framework.views import APIView
 
 from certifications.api.views import NOT_FOUND, UNAUTHORIZED, TrainerApiView
 from certifications.proof.credentials import credential_jwt, credential_signed
-from certifications.proof.selectors import PublicProof, public_proof, share_link_of_user, share_links_of
+from certifications.proof.selectors import (
+    PublicProof,
+    credential_cycles,
+    public_proof,
+    share_link_of_user,
+    share_links_of,
+)
 from certifications.proof.services import credential_issue, share_link_create, share_link_open, share_link_revoke
 from certifications.selectors import certification_current_cycle, certification_cycle, certification_for_user
 
@@ -113,8 +120,8 @@ class CredentialQuery(serializers.Serializer):
 class CertificationCredentialApi(TrainerApiView):
     @extend_schema(
         operation_id="certifications_credential_retrieve",
-        summary="Your Open Badges 3.0 credential for a cycle (default: the latest), as JSON with an embedded "
-        "proof or as a VC-JWT",
+        summary="Your Open Badges 3.0 credential for a cycle (default: the one in effect today), as JSON with an "
+        "embedded proof or as a VC-JWT",
         parameters=[
             OpenApiParameter(
                 "encoding", OpenApiTypes.STR, enum=["json", "jwt"], description="json (default: embedded proof) or jwt"
@@ -138,8 +145,9 @@ class CertificationCredentialApi(TrainerApiView):
             cycle = certification_cycle(certification=certification, pk=query.validated_data["cycle"])
             if cycle is None:
                 raise serializers.ValidationError({"cycle": ["Not a cycle of this certification."]})
-        else:
-            cycle = certification_current_cycle(certification=certification)
+        else:  # the cycle in effect today (after an early renewal, the renewed one), else the latest
+            cycle = next(iter(credential_cycles(certification=certification, as_of=timezone.localdate())), None)
+            cycle = cycle or certification_current_cycle(certification=certification)
         issued = credential_issue(actor=request.user, certification=certification, cycle=cycle)
         if query.validated_data["encoding"] == "jwt":
             return HttpResponse(credential_jwt(issued=issued), content_type="application/vc+jwt")

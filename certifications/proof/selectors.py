@@ -38,6 +38,13 @@ def share_link_of_user(*, user, pk: int) -> ShareLink:
         return get_object_or_404(ShareLink.objects.select_related("certification"), certification__user=user, pk=pk)
 
 
+def credential_cycles(*, certification: Certification, as_of: date) -> list[Cycle]:
+    """The cycles a credential can be issued for: not over yet, oldest first. After an early renewal that is the
+    renewed cycle (in effect today) and the next one (valid from its start)."""
+    with scopes_disabled():
+        return list(Cycle.objects.filter(certification=certification, end__gte=as_of).order_by("start"))
+
+
 def share_links_of(*, certification: Certification) -> list[ShareLink]:
     """The certification's share links, newest first, revoked ones included (the holder sees their history)."""
     with scopes_disabled():

@@ -27,7 +27,7 @@ from certifications.proof.credentials import (
     credential_signed,
     status_list_credential,
 )
-from certifications.proof.selectors import certification_standing, public_proof, share_links_of
+from certifications.proof.selectors import certification_standing, credential_cycles, public_proof, share_links_of
 from certifications.proof.services import credential_issue, share_link_create, share_link_open, share_link_revoke
 from certifications.proof.signing import did_document, jwks
 from certifications.selectors import certification_cycle, certification_for_user
@@ -89,6 +89,7 @@ def certification_share(request, pk: int):
             "new_url": new_url,
             "qr": _qr(new_url) if new_url else None,
             "standing": standing,
+            "credential_cycles": credential_cycles(certification=certification, as_of=timezone.localdate()),
         },
     )
 

@@ -150,3 +150,32 @@ def test_the_trainer_api_creates_lists_and_revokes_share_links(client, holder, o
     assert client.delete(reverse("api-share-link", args=[body["id"]]), **other).status_code == 404
     assert client.delete(reverse("api-share-link", args=[body["id"]]), **headers).status_code == 204
     assert client.get(body["url"]).status_code == 404
+
+
+def test_after_an_early_renewal_both_cycles_credentials_are_offered(client, holder):
+    import datetime as dt
+    from decimal import Decimal
+
+    from certifications.models import Cycle
+    from certifications.services import certification_renew
+    from tests.factories import ActivityFactory
+
+    renewed = certification_current_cycle(certification=holder["acsm"])
+    ActivityFactory(
+        user=holder["user"],
+        kind="approved_course",
+        awarding_org="ACSM",
+        amount=Decimal("45"),
+        completed_on=renewed.start,
+    )
+    certification_renew(actor=holder["user"], certification=holder["acsm"], on=dt.date.today())
+    following = Cycle.objects.filter(certification=holder["acsm"]).order_by("-start").first()
+    client.force_login(holder["user"])
+    body = client.get(reverse("certification_share", args=[holder["acsm"].pk])).content.decode()
+    for cycle in (renewed, following):
+        assert reverse("certification_credential", args=[holder["acsm"].pk, cycle.pk, "jwt"]) in body
+    from rest_framework.authtoken.models import Token
+
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=holder['user']).key}"}
+    document = client.get(reverse("api-certification-credential", args=[holder["acsm"].pk]), **headers).json()
+    assert document["validFrom"].startswith(renewed.start.isoformat())  # the one in effect today
