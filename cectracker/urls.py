@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("credits.urls")),
     path("", include("audits.urls")),
     path("", include("certifications.exports.urls")),
+    path("", include("certifications.proof.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff pages of one organization; every view here is wrapped in accounts.tenancy.staff_view.
     path("org/<slug:org_slug>/", include(accounts_org + certifications_org + credits_org + audits_org)),
