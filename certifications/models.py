@@ -156,5 +156,5 @@ class Renewal(models.Model):
 
 from certifications.backoffice.models import EmeritusApplication  # noqa: E402,F401
 from certifications.exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)
-from certifications.statements.models import CycleStatement, StatementLine  # noqa: E402, F401
 from certifications.proof.models import IssuedCredential, ShareLink  # noqa: E402,F401  (see certifications/proof/)
+from certifications.statements.models import CycleStatement, StatementLine  # noqa: E402, F401

@@ -40,7 +40,5 @@ def test_the_overview_counts_what_waits_in_this_organization_only(client, review
     assert counts["Petitions waiting for a decision"] == 2
     assert counts["Audits with documents to review"] == 0
     html = response.content.decode()
-    assert (
-        f'href="{reverse("org_petitions", args=["ace"])}?status=pending">Petitions waiting for a decision: <strong>2</strong>'
-        in html
-    )
+    link = f'href="{reverse("org_petitions", args=["ace"])}?status=pending">'
+    assert link + "Petitions waiting for a decision: <strong>2</strong>" in html
