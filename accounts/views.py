@@ -25,14 +25,17 @@ from certifications.backoffice.selectors import work_queue
 
 def home(request):
     """Landing page for visitors; once signed in, the trainer's dashboard, or for staff who hold no
-    certification of their own, their organization's work queue."""
+    certification of their own, their organization's work queue or their provider's portal."""
     if not request.user.is_authenticated:
         return render(request, "home.html")
     with scopes_disabled():
         has_certifications = request.user.certifications.exists()
         membership = None if has_certifications else request.user.memberships.select_related("organization").first()
+        provider = None if has_certifications else request.user.providers.filter(is_active=True).first()
     if membership is not None:
         return redirect("org_home", membership.organization.slug)
+    if provider is not None:
+        return redirect("provider_home", provider.pk)
     return redirect("dashboard")
 
 

@@ -1,7 +1,7 @@
 """Every trainer page and trainer API route that takes an object, generated from the URL router: another
 trainer gets 404 on GET and POST and changes nothing; an anonymous visitor is sent to log in (pages) or
-refused (API). The back office has its own sweep (tests/backoffice/test_tenancy.py), the provider API
-its own (tests/provider/)."""
+refused (API). The back office has its own sweep (tests/backoffice/test_tenancy.py), the provider API and
+portal their own (tests/provider/)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -14,8 +14,9 @@ from credits.models import Activity, Evidence
 
 pytestmark = pytest.mark.django_db
 
-# Routes with their own rules: staff pages, allauth, the admin, and bearer-key provider endpoints.
-ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/")
+# Routes with their own rules: staff pages, allauth, the admin, bearer-key provider endpoints and the
+# provider portal (tests/provider/test_portal_tenancy.py).
+ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/", "provider/")
 
 
 def routes():
