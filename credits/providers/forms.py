@@ -44,6 +44,10 @@ class RosterFileForm(forms.Form):
         label="Roster file",
         help_text="CSV (UTF-8) or Excel .xlsx, at most 10,000 rows and 10 MB. The first row names the columns.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={
+            "required": "Choose the roster file to upload.",
+            "empty": "This file is empty. Choose the roster file again.",
+        },
     )
 
 

@@ -71,6 +71,10 @@ def max_bytes() -> int:
     return settings.ROSTER_MAX_BYTES
 
 
+def too_big_message() -> str:
+    return f"This file is larger than {max_bytes() // (1024 * 1024)} MB; a roster of 10,000 rows is far smaller."
+
+
 def _fail(message: str) -> ValidationError:
     return ValidationError({"file": [message]}, code="invalid")
 
@@ -224,7 +228,7 @@ def _where(row: int, column: int) -> str:
     while column:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
-    return f"Row {row}, column {letters},"
+    return f"Row {row}, column {letters}"
 
 
 def mapping_guess(headers: list[str]) -> dict[str, int]:

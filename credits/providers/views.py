@@ -270,7 +270,9 @@ def _uploads(request):
     form = RosterFileForm()
     if request.method == "POST":
         if content_length_too_big(request, limit=roster.max_bytes()):
-            form.add_error(None, "This file is larger than 10 MB; a roster of 10,000 rows is far smaller.")
+            form = RosterFileForm({}, {})
+            form.full_clean()  # bound and invalid; the message says why
+            form.errors["file"] = form.error_class([roster.too_big_message()])
         else:
             form = RosterFileForm(request.POST, request.FILES)
             if form.is_valid():
