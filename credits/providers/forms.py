@@ -68,6 +68,7 @@ class RosterMappingForm(forms.Form):
             queryset=courses,
             required=False,
             label="Course for rows without a course number",
+            empty_label="— none: every row names its course —",
             help_text="For a roster of one course, the file needs no course column.",
         )
         self.initial["default_course"] = default_course

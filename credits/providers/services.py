@@ -303,11 +303,17 @@ def _activity_for(completion: ProviderCompletion, *, user_id: int) -> Activity:
 
 
 def completions_report(
-    *, provider: Provider, records: list[Any], request_id: uuid.UUID, actor: User | None = None
+    *,
+    provider: Provider,
+    records: list[Any],
+    request_id: uuid.UUID,
+    actor: User | None = None,
+    notify_people: bool = True,
 ) -> dict[str, Any]:
     """Record a provider's report: a receipt per record. Matched completions become activities (one
     bulk insert), unmatched ones pending claims; rejected records never block the others. `actor` is the
-    provider's staff member when the report came from the portal (None for an API key)."""
+    provider's staff member when the report came from the portal (None for an API key). A caller that
+    reports one file in several parts passes `notify_people=False` and queues the notification once."""
     organization = provider.organization
     with scopes_disabled():
         # One report at a time per provider: the duplicate checks below cannot race each other.
@@ -421,7 +427,7 @@ def completions_report(
             )
         )
         log_actions(entries=entries)
-    if per_user:
+    if per_user and notify_people:
         completions_notify_task.delay_on_commit(request_id=str(request_id))
     return {**summary, "receipts": receipts}
 
@@ -743,7 +749,11 @@ def _roster_report(upload: RosterUpload, *, progress) -> None:
     for start in range(0, len(records), ROSTER_CHUNK):
         chunk = records[start : start + ROSTER_CHUNK]
         result = completions_report(
-            provider=upload.provider, records=chunk, request_id=upload.request_id, actor=upload.uploaded_by
+            provider=upload.provider,
+            records=chunk,
+            request_id=upload.request_id,
+            actor=upload.uploaded_by,
+            notify_people=False,
         )
         for receipt, record, (number, _) in zip(result["receipts"], chunk, sheet.rows[start:], strict=False):
             fields = {field: record.get(field, "") for field in roster.FIELDS}
@@ -751,6 +761,9 @@ def _roster_report(upload: RosterUpload, *, progress) -> None:
         for name in totals:
             totals[name] += result[name]
         progress(start + len(chunk))
+    if totals["matched"]:
+        # Once for the whole file (its parts share the request id): each person is told once.
+        completions_notify_task.delay_on_commit(request_id=str(upload.request_id))
     upload.receipts, upload.summary = receipts, {"received": len(records), **totals}
     upload.state, upload.finished_at = RosterUpload.DONE, timezone.now()
     upload.save(update_fields=["receipts", "summary", "state", "finished_at"])

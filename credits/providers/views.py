@@ -454,9 +454,11 @@ def provider_upload_receipts_csv(request, upload_id: int):
         "Problem",
     ]
 
+    receipts = selectors.upload_receipts(upload=upload)  # read here, in the provider's scope, not while streaming
+
     def rows():
         yield header
-        for receipt in selectors.upload_receipts(upload=upload):
+        for receipt in receipts:
             yield [receipt.get(column, "") if receipt.get(column) is not None else "" for column in columns]
 
     response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")

@@ -250,3 +250,21 @@ def test_a_real_worker_reports_the_roster(celery_worker_process, portal_a, provi
         time.sleep(0.3)
     assert row.state == "done", (row.error, worker.output()[-3000:])
     assert row.summary["pending"] == 1500 and ProviderCompletion.objects.count() == 1500
+
+
+def test_a_person_in_several_parts_of_a_file_is_told_once_with_everything(
+    portal_a, provider_a, course_a, trainer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts.notifications.models import Notification
+    from credits.providers import services
+
+    monkeypatch.setattr(services, "ROSTER_CHUNK", 1)  # every row is its own part
+    body = (
+        f"Email,Course number,Completed on\n{trainer.email},CEP123456,2025-06-01\nx@example.com,CEP123456,2025-06-01\n"
+    )
+    body += f"{trainer.email},CEP123456,2025-06-02\n"
+    upload(portal_a, provider_a, "a.csv", body.encode())
+    row = submit(portal_a, provider_a, RosterUpload.objects.get(), django_capture_on_commit_callbacks)
+    assert row.summary["matched"] == 2
+    [notification] = Notification.objects.filter(user=trainer, kind="completion_added")
+    assert notification.context["count"] == 2
