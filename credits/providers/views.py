@@ -459,7 +459,9 @@ def provider_upload_receipts_csv(request, upload_id: int):
     def rows():
         yield header
         for receipt in receipts:
-            yield [receipt.get(column, "") if receipt.get(column) is not None else "" for column in columns]
+            duplicate = receipt.get("duplicate")
+            receipt = {**receipt, "duplicate": "" if duplicate is None else ("yes" if duplicate else "no")}
+            yield ["" if receipt.get(column) is None else receipt[column] for column in columns]
 
     response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{upload.pk}-receipts.csv"'
