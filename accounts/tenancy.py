@@ -59,15 +59,20 @@ def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None):
                 return redirect("mfa_activate_totp")
             request.organization = membership.organization
             request.membership = membership
-            with scope(organization=membership.organization):
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-            return response
+            return _in_scope(membership.organization, view, request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _in_scope(organization, view, request, *args, **kwargs):
+    """Run the view in the organization's scope, rendering a lazy response there too."""
+    with scope(organization=organization):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
 
 
 def staff_form_post(request, form, *, act, success: str, roles: tuple[str, ...] = ()) -> bool:
@@ -104,10 +109,6 @@ def provider_staff_view(view):
         if provider is None:
             raise Http404("No such provider.")
         request.provider = provider
-        with scope(organization=provider.organization):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+        return _in_scope(provider.organization, view, request, *args, **kwargs)
 
     return wrapper
