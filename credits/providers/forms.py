@@ -42,7 +42,8 @@ class VoidForm(forms.Form):
 class RosterFileForm(forms.Form):
     file = forms.FileField(
         label="Roster file",
-        help_text="CSV (UTF-8) or Excel .xlsx, at most 10,000 rows and 10 MB. The first row names the columns.",
+        help_text="CSV (UTF-8) or Excel .xlsx (its first sheet), at most 10,000 rows and 10 MB. The first row names "
+        "the columns.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
         error_messages={
             "required": "Choose the roster file to upload.",

@@ -186,3 +186,24 @@ def test_semicolon_csv_and_excel_dates_and_numbers_are_read_as_people_see_them()
         "completed_on": 1,
         "amount": 2,
     }
+
+
+def test_an_xlsx_whose_xml_declares_entities_is_refused(portal_a, provider_a):
+    """defusedxml (which openpyxl uses when it is installed) refuses entity declarations: no billion laughs."""
+    import zipfile
+
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    data = xlsx_bytes([HEADER, ["a@example.com", "", "CEP123456", "2025-06-01", "", ""]])
+    out = io.BytesIO()
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = bomb.encode() if item.filename.startswith("xl/worksheets/") else src.read(item.filename)
+            dst.writestr(item, body)
+    refused(portal_a, provider_a, "roster.xlsx", out.getvalue(), "cannot be read")
