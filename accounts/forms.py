@@ -10,3 +10,9 @@ class ProviderForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100, label="Key name", help_text="What the key is for, e.g. “LMS export”.")
+
+
+class ProviderStaffForm(forms.Form):
+    email = forms.EmailField(
+        label="Email", help_text="The person signs up first; then they find the portal in the menu."
+    )

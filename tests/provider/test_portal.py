@@ -185,3 +185,21 @@ def test_a_typed_roster_says_what_is_wrong_with_each_line(portal_a, provider_a, 
     assert "MM/DD/YYYY" in errors["completed_on"][0]
     assert "not a valid email address" in errors["attendees"][0]
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_an_organization_admin_gives_and_takes_the_portal(client, admin_a, provider_a, trainer, shipped):
+    url = reverse("org_provider", args=["ace", provider_a.pk])
+    client.force_login(admin_a)
+    unknown = client.post(url, {"action": "add_staff", "email": "nobody@example.com"})
+    assert "ask them to create one first" in unknown.context["staff_form"].errors["email"][0]
+    assert client.post(url, {"action": "add_staff", "email": trainer.email}).status_code == 302
+    assert list(provider_a.users.all()) == [trainer]
+    client.force_login(trainer)
+    assert client.get(portal_url("provider_home", provider_a)).status_code == 200
+    assert f'href="{portal_url("provider_home", provider_a)}"' in client.get(reverse("dashboard")).content.decode()
+    client.force_login(admin_a)
+    client.post(url, {"action": "remove_staff", "user_id": str(trainer.pk)})
+    client.force_login(trainer)
+    assert client.get(portal_url("provider_home", provider_a)).status_code == 404
+    actions = list(ActionLog.objects.filter(actor=admin_a, subject_user=trainer).values_list("action", flat=True))
+    assert sorted(actions) == ["provider.staff_added", "provider.staff_removed"]
