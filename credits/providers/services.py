@@ -865,7 +865,7 @@ def completions_notify_task(*, request_id: str) -> int:
     return completions_notify(request_id=request_id)
 
 
-@shared_task(name="credits.providers.roster_upload_process_task", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="credits.providers.services.roster_upload_process_task", acks_late=True, reject_on_worker_lost=True)
 def roster_upload_process_task(*, upload_id: int) -> str:
     """Report a submitted roster file (a second delivery finds it reported and does nothing)."""
     return roster_upload_process(upload_id=upload_id).state
