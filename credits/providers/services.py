@@ -665,7 +665,7 @@ def roster_upload_map(
 ) -> RosterUpload:
     """Save how the file's columns map to the completion fields (only before it is submitted)."""
     upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
-    if upload.state != RosterUpload.PREVIEW:
+    if upload.state not in (RosterUpload.PREVIEW, RosterUpload.FAILED):
         raise ValidationError("This roster was already submitted; upload it again to change its columns.")
     if default_course is not None and (default_course.provider_id != upload.provider_id or default_course.is_retired):
         raise ValidationError({"default_course": "Choose one of your current courses."})
