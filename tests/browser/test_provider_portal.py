@@ -109,3 +109,29 @@ def test_typing_a_roster_shows_who_before_saving(page, studio):
     assert_accessible(page)
     page.get_by_role("button", name="Save 2 completions").click()
     assert "2 of 2 reported." in page.locator(".messages").inner_text()
+
+
+def test_every_portal_page_passes_axe(page, studio, artifacts):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", studio["staff"].email)
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/provider/\d+/$"))
+    nav = page.get_by_role("navigation", name="Move Well Academy portal")
+    for name in ("Courses", "Roster uploads", "Reported completions", "API keys", "Action log"):
+        nav.get_by_role("link", name=name).click()
+        page.wait_for_load_state()
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+    nav.get_by_role("link", name="API keys").click()
+    page.get_by_role("button", name="Create API key").click()  # an empty name: the error is on the field
+    assert page.locator("input[name=name][aria-invalid=true]").count() == 1
+    assert_accessible(page)
+    page.fill("input[name=name]", "Booking system")
+    page.get_by_role("button", name="Create API key").click()
+    assert page.locator("#new-key").inner_text().startswith("cect_")
+    page.get_by_role("link", name="Revoke Booking system").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Revoke the key").click()
+    assert "revoked" in page.locator("table").inner_text()
+    page.screenshot(path=str(artifacts / "provider-keys.png"), full_page=True)
