@@ -117,6 +117,7 @@ class RosterUpload(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     rows = models.PositiveIntegerField(help_text="Data rows below the header.")
+    headers = models.JSONField(default=list, blank=True, help_text="The header row's cells.")
     # {"<service field>": <column index>}: how the file's columns map to the completion fields.
     mapping = models.JSONField(default=dict, blank=True)
     # The course of rows whose course-number cell is empty (a roster of one course).

@@ -624,6 +624,7 @@ def roster_upload_create(*, actor: User, provider: Provider, upload) -> RosterUp
         size=checked.size,
         sha256=checked.sha256,
         rows=len(checked.sheet.rows),
+        headers=checked.sheet.headers,
         mapping=roster.mapping_guess(checked.sheet.headers),
     )
     row.file.save("roster", upload, save=False)
@@ -661,7 +662,7 @@ def roster_mapping_clean(*, headers: list[str], mapping: dict[str, int | None], 
 
 @transaction.atomic
 def roster_upload_map(
-    *, actor: User, upload: RosterUpload, headers: list[str], mapping: dict[str, int | None], default_course
+    *, actor: User, upload: RosterUpload, mapping: dict[str, int | None], default_course
 ) -> RosterUpload:
     """Save how the file's columns map to the completion fields (only before it is submitted)."""
     upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
@@ -670,7 +671,7 @@ def roster_upload_map(
     if default_course is not None and (default_course.provider_id != upload.provider_id or default_course.is_retired):
         raise ValidationError({"default_course": "Choose one of your current courses."})
     before = {"mapping": upload.mapping, "default_course": upload.default_course_id}
-    upload.mapping = roster_mapping_clean(headers=headers, mapping=mapping, default_course=default_course)
+    upload.mapping = roster_mapping_clean(headers=upload.headers, mapping=mapping, default_course=default_course)
     upload.default_course = default_course
     upload.save(update_fields=["mapping", "default_course"])
     log_action(
@@ -690,8 +691,7 @@ def roster_upload_submit(*, actor: User, upload: RosterUpload) -> RosterUpload:
     upload = RosterUpload.objects.select_for_update().select_related("provider__organization").get(pk=upload.pk)
     if upload.state not in (RosterUpload.PREVIEW, RosterUpload.FAILED):
         return upload
-    headers = roster.stored_sheet(upload.file.name).headers
-    roster_mapping_clean(headers=headers, mapping=upload.mapping, default_course=upload.default_course)
+    roster_mapping_clean(headers=upload.headers, mapping=upload.mapping, default_course=upload.default_course)
     before = upload.state
     upload.state, upload.submitted_at, upload.error = RosterUpload.QUEUED, timezone.now(), ""
     upload.save(update_fields=["state", "submitted_at", "error"])

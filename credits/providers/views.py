@@ -326,7 +326,6 @@ def provider_upload(request, upload_id: int):
             services.roster_upload_map(
                 actor=request.user,
                 upload=upload,
-                headers=sheet.headers,
                 mapping=form.mapping(),
                 default_course=form.cleaned_data["default_course"],
             )
