@@ -415,9 +415,11 @@ def _progress(upload: RosterUpload) -> dict:
 @provider_staff_view
 @require_POST
 def provider_upload_submit(request, upload_id: int):
-    upload = services.roster_upload_submit(actor=request.user, upload=_upload(request, upload_id))
-    if upload.state == RosterUpload.PREVIEW:
-        messages.error(request, "Choose the columns first.")
+    upload = _upload(request, upload_id)
+    try:
+        services.roster_upload_submit(actor=request.user, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, "Choose the columns first: " + " ".join(exc.messages))
     return redirect(_url("provider_upload", request, upload_id=upload.pk))
 
 

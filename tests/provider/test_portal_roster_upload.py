@@ -149,6 +149,10 @@ def test_columns_are_mapped_in_the_preview_with_a_course_for_every_row(
     row = RosterUpload.objects.get()
     preview = portal_a.get(response["Location"])
     assert "Choose the column with course numbers" in preview.content.decode()
+    early = portal_a.post(portal_url("provider_upload_submit", provider_a, upload_id=row.pk), follow=True)
+    assert "Choose the columns first" in early.content.decode()  # a submit before the columns fit: nothing queued
+    row.refresh_from_db()
+    assert row.state == "preview" and ProviderCompletion.objects.count() == 0
     bad = portal_a.post(response["Location"], {"attendee_email": "1", "completed_on": "1"})
     assert bad.status_code == 400 and "chosen for two fields" in bad.context["form"].errors["attendee_email"][0]
     portal_a.post(response["Location"], {"attendee_email": "1", "completed_on": "2", "default_course": course_a.pk})
