@@ -46,7 +46,8 @@ _SYNONYMS = {
 }
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls (and .doc) container
-_MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX of 10,000 rows unpacks to a few MB; a zip bomb to far more
+_MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX of 10,000 rows unpacks to a few MB; a zip bomb to far more
+MAX_COLUMNS = 50  # a roster needs six; columns further right are not read at all
 _MAX_PARTS = 2000
 
 
@@ -139,7 +140,8 @@ def _xlsx_sheet(data: bytes) -> Sheet:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
             try:
                 worksheet = workbook.worksheets[0]
-                cells = (_xlsx_row(number, row) for number, row in enumerate(worksheet.iter_rows(), start=1))
+                rows = worksheet.iter_rows(max_col=MAX_COLUMNS)
+                cells = (_xlsx_row(number, row) for number, row in enumerate(rows, start=1))
                 return _sheet("xlsx", cells)
             finally:
                 workbook.close()
@@ -187,7 +189,7 @@ def _csv_sheet(data: bytes) -> Sheet:
     delimiter = max(",;\t", key=first_line.count)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _sheet("csv", ((reader.line_num, row) for row in reader))
+        return _sheet("csv", ((reader.line_num, row[:MAX_COLUMNS]) for row in reader))
     except csv.Error as exc:
         raise _fail(f"This CSV cannot be read: {exc}.") from None
 
@@ -208,7 +210,9 @@ def _sheet(kind: str, numbered_rows) -> Sheet:
                     "Remove it (a roster needs no formulas or minus signs), then upload the file again."
                 )
         cells = [cell.strip() for cell in cells]
-        if not any(cells):
+        while cells and not cells[-1]:
+            cells.pop()  # a workbook row comes padded to MAX_COLUMNS
+        if not cells:
             continue
         if headers is None:
             headers = cells

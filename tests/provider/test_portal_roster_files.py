@@ -207,3 +207,14 @@ def test_an_xlsx_whose_xml_declares_entities_is_refused(portal_a, provider_a):
             body = bomb.encode() if item.filename.startswith("xl/worksheets/") else src.read(item.filename)
             dst.writestr(item, body)
     refused(portal_a, provider_a, "roster.xlsx", out.getvalue(), "cannot be read")
+
+
+def test_columns_past_the_fiftieth_are_not_read():
+    wide = ["Email", *[f"c{i}" for i in range(100)]]
+    far_right = ["=1+1"] * 51  # formulas past column 50 are never reached
+    data = xlsx_bytes([wide, ["a@example.com", *["x"] * 49, *far_right]])
+    sheet = roster.roster_read(SimpleUploadedFile("r.xlsx", data)).sheet
+    assert len(sheet.headers) == len(sheet.rows[0][1]) == roster.MAX_COLUMNS
+    csv_data = (",".join(wide) + "\n" + ",".join(["a@example.com", *["x"] * 49, *far_right]) + "\n").encode()
+    sheet = roster.roster_read(SimpleUploadedFile("r.csv", csv_data)).sheet
+    assert len(sheet.headers) == len(sheet.rows[0][1]) == roster.MAX_COLUMNS
