@@ -59,3 +59,9 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.name = " ".join(self.cleaned_data["name"].split())
         user.save(update_fields=["name"])
+
+
+class ProviderStaffForm(forms.Form):
+    email = forms.EmailField(
+        label="Email", help_text="The person signs up first; then they find the portal in the menu."
+    )

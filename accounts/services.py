@@ -153,3 +153,37 @@ def provider_api_key_revoke(*, actor: User, api_key: ProviderApiKey) -> Provider
             data={"before": {"revoked_at": None}, "after": {"revoked_at": api_key.revoked_at.isoformat()}},
         )
     return api_key
+
+
+def provider_staff_add(*, actor: User, provider: Provider, email: str) -> User:
+    """Give a person the provider's portal (`/provider/<id>/`); they sign up first, as anyone does."""
+    from django.core.exceptions import ValidationError
+
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"email": "Nobody has an account with this email yet: ask them to create one first."})
+    if not provider.users.filter(pk=user.pk).exists():
+        provider.users.add(user)
+        log_action(
+            actor=actor,
+            action="provider.staff_added",
+            obj=provider,
+            organization=provider.organization,
+            subject_user=user,
+            data={"provider": provider.name, "after": {"staff": user.email}},
+        )
+    return user
+
+
+def provider_staff_remove(*, actor: User, provider: Provider, user: User) -> None:
+    """Take the provider's portal away from a person at once."""
+    if provider.users.filter(pk=user.pk).exists():
+        provider.users.remove(user)
+        log_action(
+            actor=actor,
+            action="provider.staff_removed",
+            obj=provider,
+            organization=provider.organization,
+            subject_user=user,
+            data={"provider": provider.name, "before": {"staff": user.email}},
+        )

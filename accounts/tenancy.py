@@ -1,4 +1,5 @@
-"""The one place where organization staff are admitted: membership, role, MFA, then the scope."""
+"""The one place where organization staff are admitted: membership, role, MFA, then the scope; and the one
+place where a course provider's staff are admitted to its portal."""
 
 from functools import wraps
 
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Membership
+from accounts.models import Membership, Provider
 from cectracker.forms import add_service_errors
 
 
@@ -58,15 +59,20 @@ def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None):
                 return redirect("mfa_activate_totp")
             request.organization = membership.organization
             request.membership = membership
-            with scope(organization=membership.organization):
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-            return response
+            return _in_scope(membership.organization, view, request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _in_scope(organization, view, request, *args, **kwargs):
+    """Run the view in the organization's scope, rendering a lazy response there too."""
+    with scope(organization=organization):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
 
 
 def staff_form_post(request, form, *, act, success: str, roles: tuple[str, ...] = ()) -> bool:
@@ -84,3 +90,25 @@ def staff_form_post(request, form, *, act, success: str, roles: tuple[str, ...] 
         return False
     messages.success(request, success)
     return True
+
+
+def provider_staff_view(view):
+    """Decorate a view under /provider/<provider_id>/: only the provider's own staff (its `users`) get in;
+    everyone else, and a provider switched off, get 404. The view runs in the provider's organization scope
+    with `request.provider`; it fetches objects through `request.provider`, so another provider's are 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, provider_id, *args, **kwargs):
+        with scopes_disabled():
+            provider = (
+                Provider.objects.select_related("organization")
+                .filter(pk=provider_id, users=request.user, is_active=True)
+                .first()
+            )
+        if provider is None:
+            raise Http404("No such provider.")
+        request.provider = provider
+        return _in_scope(provider.organization, view, request, *args, **kwargs)
+
+    return wrapper

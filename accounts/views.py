@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scopes_disabled
 
-from accounts.forms import ApiKeyForm, ProfileForm, ProviderForm
+from accounts.forms import ApiKeyForm, ProfileForm, ProviderForm, ProviderStaffForm
 from accounts.models import ActionLog, Membership, Provider, ProviderApiKey
 from accounts.services import (
     api_token_regenerate,
@@ -18,21 +18,27 @@ from accounts.services import (
     provider_api_key_create,
     provider_api_key_revoke,
     provider_create,
+    provider_staff_add,
+    provider_staff_remove,
 )
 from accounts.tenancy import staff_view
+from cectracker.forms import add_service_errors
 from certifications.backoffice.selectors import work_queue
 
 
 def home(request):
     """Landing page for visitors; once signed in, the trainer's dashboard, or for staff who hold no
-    certification of their own, their organization's work queue."""
+    certification of their own, their organization's work queue or their provider's portal."""
     if not request.user.is_authenticated:
         return render(request, "home.html")
     with scopes_disabled():
         has_certifications = request.user.certifications.exists()
         membership = None if has_certifications else request.user.memberships.select_related("organization").first()
+        provider = None if has_certifications else request.user.providers.filter(is_active=True).first()
     if membership is not None:
         return redirect("org_home", membership.organization.slug)
+    if provider is not None:
+        return redirect("provider_home", provider.pk)
     return redirect("dashboard")
 
 
@@ -153,6 +159,7 @@ def org_provider(request, provider_id: int):
     """One provider: its API keys (a new key is shown once, here) and its courses."""
     provider = get_object_or_404(Provider, pk=provider_id)
     form = ApiKeyForm(request.POST if request.POST.get("action") == "create_key" else None)
+    staff_form = ProviderStaffForm()
     new_key = None
     if request.method == "POST":
         if request.POST.get("action") == "create_key" and form.is_valid():
@@ -166,6 +173,24 @@ def org_provider(request, provider_id: int):
             provider_api_key_revoke(actor=request.user, api_key=api_key)
             messages.success(request, f"Key {api_key.prefix}… revoked: requests with it are refused from now on.")
             return redirect("org_provider", request.organization.slug, provider.pk)
+        elif request.POST.get("action") == "add_staff":
+            staff_form = ProviderStaffForm(request.POST)
+            if staff_form.is_valid():
+                try:
+                    person = provider_staff_add(actor=request.user, provider=provider, **staff_form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(staff_form, exc)
+                else:
+                    messages.success(request, f"{person.email} can now use the {provider.name} portal.")
+                    return redirect("org_provider", request.organization.slug, provider.pk)
+        elif request.POST.get("action") == "remove_staff":
+            user_id = request.POST.get("user_id", "")
+            if not user_id.isdigit():
+                raise Http404("No such person.")
+            person = get_object_or_404(provider.users, pk=int(user_id))
+            provider_staff_remove(actor=request.user, provider=provider, user=person)
+            messages.success(request, f"{person.email} no longer has the {provider.name} portal.")
+            return redirect("org_provider", request.organization.slug, provider.pk)
     response = render(
         request,
         "accounts/org_provider.html",
@@ -175,6 +200,8 @@ def org_provider(request, provider_id: int):
             "courses": provider.courses.order_by("course_number"),
             "form": form,
             "new_key": new_key,
+            "staff": provider.users.order_by("email"),
+            "staff_form": staff_form,
         },
     )
     if new_key:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Staff pages of one organization; every view here is wrapped in accounts.tenancy.staff_view.
     path("org/<slug:org_slug>/", include(accounts_org + certifications_org + credits_org + audits_org)),
+    # A course provider's own portal; every view here is wrapped in accounts.tenancy.provider_staff_view.
+    path("provider/<int:provider_id>/", include("credits.providers.urls")),
     path("api/v1/", include("cectracker.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -131,4 +131,4 @@ class Petition(models.Model):
         return f"Petition {self.pk} ({self.status})"
 
 
-from credits.providers.models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401
+from credits.providers.models import IdempotencyKey, ProviderCompletion, RosterUpload  # noqa: E402, F401

@@ -198,12 +198,14 @@ class EvidenceUploadHandler(TemporaryFileUploadHandler):
     """Spools uploads to disk and stops storing a file one byte past the limit (the rest is discarded),
     so a huge upload never fills memory or disk; `check_evidence_file` then refuses it by size."""
 
+    limit: int | None = None  # bytes; None: the evidence limit
+
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.stored = 0
 
     def receive_data_chunk(self, raw_data, start):
-        room = max_bytes() + 1 - self.stored
+        room = (self.limit or max_bytes()) + 1 - self.stored
         if room <= 0:
             return None
         data = raw_data[:room]
@@ -212,15 +214,18 @@ class EvidenceUploadHandler(TemporaryFileUploadHandler):
         return None
 
 
-def install_upload_handlers(request) -> None:
-    """Use the size-capped handler for this request; call before request.POST/FILES is read."""
-    request.upload_handlers = [EvidenceUploadHandler(request)]
+def install_upload_handlers(request, *, limit: int | None = None) -> None:
+    """Use the size-capped handler for this request (`limit` bytes, by default the evidence limit); call
+    before request.POST/FILES is read."""
+    handler = EvidenceUploadHandler(request)
+    handler.limit = limit
+    request.upload_handlers = [handler]
 
 
-def content_length_too_big(request) -> bool:
+def content_length_too_big(request, *, limit: int | None = None) -> bool:
     """A request body far above the limit is refused before it is read at all."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > max_bytes() + 1024 * 1024
+    return length > (limit or max_bytes()) + 1024 * 1024

@@ -1,7 +1,7 @@
 """Every trainer page and trainer API route that takes an object, generated from the URL router: another
 trainer gets 404 on GET and POST and changes nothing; an anonymous visitor is sent to log in (pages) or
-refused (API). The back office has its own sweep (tests/backoffice/test_tenancy.py), the provider API
-its own (tests/provider/)."""
+refused (API). The back office has its own sweep (tests/backoffice/test_tenancy.py), the provider API and
+portal their own (tests/provider/)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -14,9 +14,10 @@ from credits.models import Activity, Evidence
 
 pytestmark = pytest.mark.django_db
 
-# Routes with their own rules: staff pages, allauth, the admin, bearer-key provider endpoints, and the
-# platform operator's pages (superusers only: tests/orgfile/test_platform_pages.py).
-ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/", "platform/")
+# Routes with their own rules: staff pages, allauth, the admin, bearer-key provider endpoints, the provider
+# portal (tests/provider/test_portal_tenancy.py) and the platform operator's pages (superusers only:
+# tests/orgfile/test_platform_pages.py).
+ELSEWHERE = ("org/", "accounts/", "admin/", "api/v1/provider/", "provider/", "platform/")
 
 
 def routes():

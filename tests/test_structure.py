@@ -131,6 +131,7 @@ def test_tasks_keep_the_names_they_were_published_under(settings):
         "certifications.tasks.reminders_sweep_task",
         "credits.tasks.completions_notify_task",
         "credits.tasks.idempotency_keys_purge_task",
+        "credits.providers.services.roster_upload_process_task",
     } <= names
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
 

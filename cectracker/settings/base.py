@@ -149,6 +149,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912  # JSON bodies of bulk provider reports
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+ROSTER_MAX_BYTES = 10 * 1024 * 1024  # provider roster files (CSV/XLSX); 10,000 rows take about 1 MB
 
 
 def email_settings(*, default=environ.Env.NOTSET) -> dict:

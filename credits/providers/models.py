@@ -1,8 +1,12 @@
 """What providers report through the API: completions (matched or pending claims) and idempotency keys."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django_scopes import ScopedManager
+
+MAX_COMPLETIONS = 10_000  # records in one report, API request or roster file
 
 
 class ProviderCompletion(models.Model):
@@ -81,3 +85,62 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.provider_id}:{self.key}"
+
+
+def roster_path(instance, filename):
+    """Server-generated name; the provider's filename is kept only as data."""
+    return f"rosters/{instance.provider_id}/{uuid.uuid4().hex}"
+
+
+class RosterUpload(models.Model):
+    """A roster file a provider's staff uploaded in the portal: checked, previewed, then reported through
+    the same service as the API; it keeps the file's receipts."""
+
+    PREVIEW, QUEUED, RUNNING, DONE, FAILED = "preview", "queued", "running", "done", "failed"
+    STATE_CHOICES = [
+        (PREVIEW, "Waiting for you to check and submit"),
+        (QUEUED, "Queued"),
+        (RUNNING, "Reporting"),
+        (DONE, "Reported"),
+        (FAILED, "Failed"),
+    ]
+    CSV, XLSX = "csv", "xlsx"
+    KIND_CHOICES = [(CSV, "CSV"), (XLSX, "Excel workbook (.xlsx)")]
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.CASCADE, related_name="roster_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to=roster_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=4, choices=KIND_CHOICES)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(help_text="Data rows below the header.")
+    headers = models.JSONField(default=list, blank=True, help_text="The header row's cells.")
+    # {"<service field>": <column index>}: how the file's columns map to the completion fields.
+    mapping = models.JSONField(default=dict, blank=True)
+    # The course of rows whose course-number cell is empty (a roster of one course).
+    default_course = models.ForeignKey(
+        "credits.ApprovedCourse", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=STATE_CHOICES, default=PREVIEW)
+    request_id = models.UUIDField(default=uuid.uuid4, editable=False, help_text="The report's request id.")
+    summary = models.JSONField(default=dict, blank=True)
+    receipts = models.JSONField(default=list, blank=True, help_text="One receipt per data row, in file order.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="provider__organization")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.QUEUED, self.RUNNING)

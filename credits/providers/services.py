@@ -1,6 +1,7 @@
 """Writes for the partner provider API: courses, completion reports, pending claims, voids, idempotency keys."""
 
 import hashlib
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ from certifications.rules.engine import course_key
 from certifications.selectors import params_in_force
 from certifications.statements.services import statements_mark_stale, statements_recompute_enqueue, statements_touched
 from credits.models import Activity, ApprovedCourse
-from credits.providers.models import IdempotencyKey, ProviderCompletion
+from credits.providers import roster
+from credits.providers.models import MAX_COMPLETIONS, IdempotencyKey, ProviderCompletion, RosterUpload  # noqa: F401 (the API reads it here)
 
-MAX_COMPLETIONS = 10_000
 MAX_AMOUNT = Decimal("999999.99")
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------- courses
 
@@ -77,7 +79,13 @@ def _course_snapshot(course: ApprovedCourse) -> dict[str, Any]:
 
 @transaction.atomic
 def provider_course_create(
-    *, provider: Provider, course_number: str, title: str, amount: Any, multi_session: bool = False
+    *,
+    provider: Provider,
+    course_number: str,
+    title: str,
+    amount: Any,
+    multi_session: bool = False,
+    actor: User | None = None,
 ) -> ApprovedCourse:
     """Add a course of this provider to its organization's catalog; the number is unique in the organization."""
     organization = provider.organization
@@ -103,7 +111,7 @@ def provider_course_create(
                 {"course_number": f"{number} is already in the {organization.short_name} catalog."}
             ) from None
     log_action(
-        actor=None,
+        actor=actor,
         action="provider.course_created",
         obj=course,
         organization=organization,
@@ -113,7 +121,9 @@ def provider_course_create(
 
 
 @transaction.atomic
-def provider_course_update(*, provider: Provider, course: ApprovedCourse, changes: dict[str, Any]) -> ApprovedCourse:
+def provider_course_update(
+    *, provider: Provider, course: ApprovedCourse, changes: dict[str, Any], actor: User | None = None
+) -> ApprovedCourse:
     """Change a course's title, amount or multi-session flag (its number never changes)."""
     before = _course_snapshot(course)
     if "title" in changes:
@@ -126,7 +136,7 @@ def provider_course_update(*, provider: Provider, course: ApprovedCourse, change
         course.multi_session = bool(changes["multi_session"])
     course.save()
     log_action(
-        actor=None,
+        actor=actor,
         action="provider.course_updated",
         obj=course,
         organization=provider.organization,
@@ -136,14 +146,14 @@ def provider_course_update(*, provider: Provider, course: ApprovedCourse, change
 
 
 @transaction.atomic
-def provider_course_retire(*, provider: Provider, course: ApprovedCourse) -> ApprovedCourse:
+def provider_course_retire(*, provider: Provider, course: ApprovedCourse, actor: User | None = None) -> ApprovedCourse:
     """Retire a course: it stays in the catalog for past activities but takes no new completions."""
     if not course.is_retired:
         before = _course_snapshot(course)
         course.is_retired = True
         course.save(update_fields=["is_retired", "updated_at"])
         log_action(
-            actor=None,
+            actor=actor,
             action="provider.course_retired",
             obj=course,
             organization=provider.organization,
@@ -259,16 +269,23 @@ def _match_people(*, organization, records: list[_Clean]) -> tuple[dict[str, int
             if (e, user_id) not in unverified:
                 by_email[e] = user_id
     if numbers:
-        rows = (
-            Certification.objects.filter(credential__organization=organization)
-            .annotate(n=Upper("number"))
-            .filter(n__in=numbers)
-            .values_list("n", "user_id")
-        )
-        for n, user_id in rows:
-            # One number held by two people is ambiguous: match nobody by it.
-            by_number[n] = user_id if by_number.get(n, user_id) == user_id else None
+        by_number = certification_holders(organization=organization, numbers=numbers)
     return by_email, by_number
+
+
+def certification_holders(*, organization, numbers: set[str]) -> dict[str, int | None]:
+    """User ids by (upper-case) certification number within the organization; None where two people hold one."""
+    holders: dict[str, int | None] = {}
+    rows = (
+        Certification.objects.filter(credential__organization=organization)
+        .annotate(n=Upper("number"))
+        .filter(n__in=numbers)
+        .values_list("n", "user_id")
+    )
+    for n, user_id in rows:
+        # One number held by two people is ambiguous: match nobody by it.
+        holders[n] = user_id if holders.get(n, user_id) == user_id else None
+    return holders
 
 
 def _activity_for(completion: ProviderCompletion, *, user_id: int) -> Activity:
@@ -286,25 +303,24 @@ def _activity_for(completion: ProviderCompletion, *, user_id: int) -> Activity:
     )
 
 
-def completions_report(*, provider: Provider, records: list[Any], request_id: uuid.UUID) -> dict[str, Any]:
+def completions_report(
+    *,
+    provider: Provider,
+    records: list[Any],
+    request_id: uuid.UUID,
+    actor: User | None = None,
+    notify_people: bool = True,
+) -> dict[str, Any]:
     """Record a provider's report: a receipt per record. Matched completions become activities (one
-    bulk insert), unmatched ones pending claims; rejected records never block the others."""
+    bulk insert), unmatched ones pending claims; rejected records never block the others. `actor` is the
+    provider's staff member when the report came from the portal (None for an API key). A caller that
+    reports one file in several parts passes `notify_people=False` and queues the notification once."""
     organization = provider.organization
-    today = timezone.localdate() + timedelta(days=1)  # the provider may be a time zone ahead of us
     with scopes_disabled():
         # One report at a time per provider: the duplicate checks below cannot race each other.
         Provider.objects.select_for_update().filter(pk=provider.pk).first()
-        courses = {c.course_number: c for c in ApprovedCourse.objects.filter(provider=provider)}
-
     receipts: list[dict[str, Any]] = [{} for _ in records]
-    clean: list[_Clean] = []
-    for index, raw in enumerate(records):
-        try:
-            clean.append(_clean_record(index, raw, courses=courses, today=today))
-        except _Rejected as rej:
-            record_id = raw.get("record_id") if isinstance(raw, dict) else None
-            record_id = record_id if isinstance(record_id, str) else None
-            receipts[index] = _rejected(index, record_id, rej.field, rej.reason)
+    clean = _clean_records(provider=provider, records=records, receipts=receipts)
 
     with scopes_disabled():
         existing = _existing_completions(provider=provider, records=clean)
@@ -398,7 +414,7 @@ def completions_report(*, provider: Provider, records: list[Any], request_id: uu
     with scopes_disabled():
         entries = [
             action_log_entry(
-                actor=None,
+                actor=actor,
                 action="provider.completion_reported",
                 organization=organization,
                 subject_user_id=user_id,
@@ -408,7 +424,7 @@ def completions_report(*, provider: Provider, records: list[Any], request_id: uu
         ]
         entries.append(
             action_log_entry(
-                actor=None,
+                actor=actor,
                 action="provider.completions_received",
                 obj=provider,
                 organization=organization,
@@ -416,9 +432,42 @@ def completions_report(*, provider: Provider, records: list[Any], request_id: uu
             )
         )
         log_actions(entries=entries)
-    if per_user:
+    if per_user and notify_people:
         completions_notify_task.delay_on_commit(request_id=str(request_id))
     return {**summary, "receipts": receipts}
+
+
+def _clean_records(*, provider: Provider, records: list[Any], receipts: list[dict[str, Any]]) -> list[_Clean]:
+    """The records that pass the field checks; each one that does not gets its rejected receipt."""
+    today = timezone.localdate() + timedelta(days=1)  # the provider may be a time zone ahead of us
+    with scopes_disabled():
+        courses = {c.course_number: c for c in ApprovedCourse.objects.filter(provider=provider)}
+    clean: list[_Clean] = []
+    for index, raw in enumerate(records):
+        try:
+            clean.append(_clean_record(index, raw, courses=courses, today=today))
+        except _Rejected as rej:
+            record_id = raw.get("record_id") if isinstance(raw, dict) else None
+            record_id = record_id if isinstance(record_id, str) else None
+            receipts[index] = _rejected(index, record_id, rej.field, rej.reason)
+    return clean
+
+
+def completion_records_check(*, provider: Provider, records: list[Any]) -> list[dict[str, Any]]:
+    """What `completions_report` would answer for each record, storing nothing (the roster preview):
+    a rejected receipt with `field` and `reason`, or `{"status": "accepted", "duplicate": bool}`."""
+    receipts: list[dict[str, Any]] = [{} for _ in records]
+    clean = _clean_records(provider=provider, records=records, receipts=receipts)
+    with scopes_disabled():
+        existing = _existing_completions(provider=provider, records=clean)
+    seen: set[tuple] = set()
+    for rec in clean:
+        receipts[rec.index] = {
+            "status": "accepted",
+            "duplicate": rec.natural_key in existing["by_key"] or rec.natural_key in seen,
+        }
+        seen.add(rec.natural_key)
+    return receipts
 
 
 def _rejected(index: int, record_id: str | None, field: str, reason: str) -> dict[str, Any]:
@@ -474,7 +523,9 @@ def completions_notify(*, request_id: str) -> int:
 
 
 @transaction.atomic
-def completion_void(*, provider: Provider, completion: ProviderCompletion, reason: str = "") -> ProviderCompletion:
+def completion_void(
+    *, provider: Provider, completion: ProviderCompletion, reason: str = "", actor: User | None = None
+) -> ProviderCompletion:
     """Void a completion the provider reported: its activity stops counting; the log keeps both."""
     if completion.voided_at is not None:
         return completion
@@ -486,7 +537,7 @@ def completion_void(*, provider: Provider, completion: ProviderCompletion, reaso
             Activity.objects.filter(pk=completion.activity_id).update(voided_at=now, updated_at=now)
             statements_touched(user_ids=[completion.user_id] if completion.user_id else [])
         log_action(
-            actor=None,
+            actor=actor,
             action="provider.completion_voided",
             obj=completion,
             organization=provider.organization,
@@ -556,6 +607,197 @@ def completion_claims_attach(
         context={"count": len(claims), "provider": ", ".join(sorted({c.provider.name for c in claims}))},
     )
     return len(claims)
+
+
+# ------------------------------------------------------------------------------------------ roster uploads
+
+ROSTER_CHUNK = 1000  # records per call of completions_report, and the progress bar's step
+
+
+def roster_progress_key(upload_id: int) -> str:
+    return f"roster-progress:{upload_id}"
+
+
+@transaction.atomic
+def roster_upload_create(*, actor: User, provider: Provider, upload) -> RosterUpload:
+    """Check a roster file by its content (`roster.roster_read`) and keep it for the preview; a refused file
+    raises ValidationError on `file` and stores nothing."""
+    checked = roster.roster_read(upload)
+    row = RosterUpload(
+        provider=provider,
+        uploaded_by=actor,
+        original_name=(getattr(upload, "name", "") or "roster")[:255],
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        rows=len(checked.sheet.rows),
+        headers=checked.sheet.headers,
+        mapping=roster.mapping_guess(checked.sheet.headers),
+    )
+    row.file.save("roster", upload, save=False)
+    row.save()
+    log_action(
+        actor=actor,
+        action="provider.roster_uploaded",
+        obj=row,
+        organization=provider.organization,
+        data={"provider": provider.name, "after": {"file": row.original_name, "rows": row.rows, "kind": row.kind}},
+    )
+    return row
+
+
+def roster_mapping_clean(*, headers: list[str], mapping: dict[str, int | None], default_course) -> dict[str, int]:
+    """A column mapping that can make records: each column feeds one field at most, the attendee and the
+    date have a column, the course a column or a course for every row. ValidationError names the field."""
+    chosen = {field: index for field, index in mapping.items() if index is not None}
+    errors: dict[str, str] = {}
+    for field, index in chosen.items():
+        if field not in roster.FIELDS or not 0 <= index < len(headers):
+            errors[field] = "Choose one of the file's columns."
+        elif list(chosen.values()).count(index) > 1:
+            errors[field] = f"Column \u201c{headers[index]}\u201d is chosen for two fields; choose it for one."
+    if "attendee_email" not in chosen and "certification_number" not in chosen:
+        errors["attendee_email"] = "Choose the column with the attendees' emails or certification numbers."
+    if "completed_on" not in chosen:
+        errors["completed_on"] = "Choose the column with the completion dates."
+    if "course_number" not in chosen and default_course is None:
+        errors["course_number"] = "Choose the column with course numbers, or one course for every row."
+    if errors:
+        raise ValidationError(errors)
+    return chosen
+
+
+@transaction.atomic
+def roster_upload_map(
+    *, actor: User, upload: RosterUpload, mapping: dict[str, int | None], default_course
+) -> RosterUpload:
+    """Save how the file's columns map to the completion fields (only before it is submitted)."""
+    upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state not in (RosterUpload.PREVIEW, RosterUpload.FAILED):
+        raise ValidationError("This roster was already submitted; upload it again to change its columns.")
+    if default_course is not None and (default_course.provider_id != upload.provider_id or default_course.is_retired):
+        raise ValidationError({"default_course": "Choose one of your current courses."})
+    before = {"mapping": upload.mapping, "default_course": upload.default_course_id}
+    upload.mapping = roster_mapping_clean(headers=upload.headers, mapping=mapping, default_course=default_course)
+    upload.default_course = default_course
+    upload.save(update_fields=["mapping", "default_course"])
+    log_action(
+        actor=actor,
+        action="provider.roster_mapped",
+        obj=upload,
+        organization=upload.provider.organization,
+        data={"before": before, "after": {"mapping": upload.mapping, "default_course": upload.default_course_id}},
+    )
+    return upload
+
+
+@transaction.atomic
+def roster_upload_submit(*, actor: User, upload: RosterUpload) -> RosterUpload:
+    """Queue the roster's report (after the transaction commits); a second click, or a roster already
+    reported, changes nothing. A failed one may be submitted again: its run stored nothing."""
+    upload = RosterUpload.objects.select_for_update().select_related("provider__organization").get(pk=upload.pk)
+    if upload.state not in (RosterUpload.PREVIEW, RosterUpload.FAILED):
+        return upload
+    roster_mapping_clean(headers=upload.headers, mapping=upload.mapping, default_course=upload.default_course)
+    before = upload.state
+    upload.state, upload.submitted_at, upload.error = RosterUpload.QUEUED, timezone.now(), ""
+    upload.save(update_fields=["state", "submitted_at", "error"])
+    log_action(
+        actor=actor,
+        action="provider.roster_submitted",
+        obj=upload,
+        organization=upload.provider.organization,
+        data={"provider": upload.provider.name, "before": {"state": before}, "after": {"state": upload.state}},
+    )
+    roster_upload_process_task.delay_on_commit(upload_id=upload.pk)
+    return upload
+
+
+def roster_upload_process(*, upload_id: int) -> RosterUpload:
+    """Report a submitted roster through `completions_report`, ROSTER_CHUNK records at a time, in ONE
+    transaction: all its receipts, or (on an error) nothing at all and the roster marked failed."""
+    from django.core.cache import cache
+
+    with scopes_disabled():
+        with transaction.atomic():
+            upload = RosterUpload.objects.select_for_update().get(pk=upload_id)
+            if upload.state not in (RosterUpload.QUEUED, RosterUpload.RUNNING):
+                return upload  # already reported (a second delivery of the task), or never submitted
+            upload.state = RosterUpload.RUNNING
+            upload.save(update_fields=["state"])
+        try:
+            with transaction.atomic():
+                upload = (
+                    RosterUpload.objects.select_for_update(of=("self",))
+                    .select_related("provider__organization", "default_course", "uploaded_by")
+                    .get(pk=upload_id)
+                )
+                if upload.state != RosterUpload.RUNNING:
+                    return upload  # another delivery finished it while this one waited for the lock
+                _roster_report(upload, progress=lambda done: cache.set(roster_progress_key(upload_id), done, 3600))
+        except Exception:
+            logger.exception("roster upload %s failed", upload_id)
+            RosterUpload.objects.filter(pk=upload_id).update(
+                state=RosterUpload.FAILED,
+                finished_at=timezone.now(),
+                error="Something went wrong while reporting this roster, and nothing of it was stored. Submit it "
+                "again; if it fails again, tell us.",
+            )
+            upload.refresh_from_db()
+        return upload
+
+
+def _roster_report(upload: RosterUpload, *, progress) -> None:
+    sheet = roster.stored_sheet(upload.file.name)
+    course = upload.default_course.course_number if upload.default_course else ""
+    records = roster.roster_records(sheet=sheet, mapping=upload.mapping, default_course=course)
+    receipts: list[dict[str, Any]] = []
+    totals = dict.fromkeys(("accepted", "matched", "pending", "duplicates", "rejected"), 0)
+    for start in range(0, len(records), ROSTER_CHUNK):
+        chunk = records[start : start + ROSTER_CHUNK]
+        result = completions_report(
+            provider=upload.provider,
+            records=chunk,
+            request_id=upload.request_id,
+            actor=upload.uploaded_by,
+            notify_people=False,
+        )
+        for receipt, record, (number, _) in zip(result["receipts"], chunk, sheet.rows[start:], strict=False):
+            fields = {field: record.get(field, "") for field in roster.FIELDS}
+            receipts.append({**fields, **receipt, "index": start + receipt["index"], "row": number})
+        for name in totals:
+            totals[name] += result[name]
+        progress(start + len(chunk))
+    if totals["matched"]:
+        # Once for the whole file (its parts share the request id): each person is told once.
+        completions_notify_task.delay_on_commit(request_id=str(upload.request_id))
+    upload.receipts, upload.summary = receipts, {"received": len(records), **totals}
+    upload.state, upload.finished_at = RosterUpload.DONE, timezone.now()
+    upload.save(update_fields=["receipts", "summary", "state", "finished_at"])
+    log_action(
+        actor=upload.uploaded_by,
+        action="provider.roster_reported",
+        obj=upload,
+        organization=upload.provider.organization,
+        data={"provider": upload.provider.name, "after": upload.summary},
+    )
+
+
+@transaction.atomic
+def roster_typed_report(
+    *, actor: User, provider: Provider, course: ApprovedCourse, completed_on: date, attendees: list[str]
+) -> dict[str, Any]:
+    """A roster typed in the portal: one email or certification number per attendee, one course and date,
+    reported through `completions_report` like any other."""
+    records = [
+        {
+            "attendee_email" if "@" in attendee else "certification_number": attendee,
+            "course_number": course.course_number,
+            "completed_on": completed_on.isoformat(),
+        }
+        for attendee in attendees
+    ]
+    return completions_report(provider=provider, records=records, request_id=uuid.uuid4(), actor=actor)
 
 
 # ------------------------------------------------------------------------------------- idempotency keys
@@ -628,6 +870,12 @@ def idempotency_keys_purge(*, now=None) -> int:
 def completions_notify_task(*, request_id: str) -> int:
     """Tell the people matched by one provider report (once each; the ledger key makes reruns harmless)."""
     return completions_notify(request_id=request_id)
+
+
+@shared_task(name="credits.providers.services.roster_upload_process_task", acks_late=True, reject_on_worker_lost=True)
+def roster_upload_process_task(*, upload_id: int) -> str:
+    """Report a submitted roster file (a second delivery finds it reported and does nothing)."""
+    return roster_upload_process(upload_id=upload_id).state
 
 
 @shared_task(name="credits.tasks.idempotency_keys_purge_task")
