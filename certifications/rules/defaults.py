@@ -62,7 +62,8 @@ ACE_PARAMS: dict[str, Any] = {
     "other_orgs": {"ACSM": "1", "NASM": "0.1", "NSCA": "0.1"},  # units only: ACE does not approve their courses
     "new_certification_amounts": {},
     "petition_guide_per_hour": "0.1",
-    "fees": {"currency": "USD", "late": None, "reinstatement": None, "emeritus_reinstatement": None},
+    # ACE's documents publish no fees; each ACE certification still renews (and pays) separately.
+    "fees": {"currency": "USD", "late": None, "reinstatement": None, "emeritus_reinstatement": None, "renewal": {}},
     "audit": {"rate": "0", "response_days": 30},  # Interpretation: the ACE documents describe no random audit
     "evidence_retention": {"years": 4, "after": "completion"},
     "emeritus": None,
@@ -131,7 +132,13 @@ ACSM_PARAMS: dict[str, Any] = {
     "other_orgs": dict(_DECIMAL_ORGS),
     "new_certification_amounts": {"ACSM-CPT": "10", "ACSM-EP": "15", "ACSM-CEP": "15"},
     "petition_guide_per_hour": None,
-    "fees": {"currency": "USD", "late": "80", "reinstatement": "225", "emeritus_reinstatement": "165"},
+    "fees": {
+        "currency": "USD",
+        "late": "80",
+        "reinstatement": "225",
+        "emeritus_reinstatement": "165",
+        "renewal": {"ACSM-GEI": "60", "ACSM-CPT": "60", "ACSM-EP": "70", "ACSM-CEP": "70"},  # RULES §5
+    },
     "audit": {"rate": "0.10", "response_days": 30},
     "evidence_retention": {"years": 1, "after": "renewal"},
     "emeritus": {"min_age": 65, "min_years_certified": 10, "code_suffix": "-E", "name_suffix": " – Emeritus"},
