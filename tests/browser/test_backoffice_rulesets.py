@@ -93,3 +93,17 @@ def test_a_published_version_is_read_only_without_delete_boxes(page, live_server
     assert all(controls.nth(i).is_disabled() for i in range(controls.count()))
     assert page.get_by_role("button", name="Save draft").count() == 0
     assert_accessible(page)
+
+
+def test_the_rule_set_list_and_the_preview_are_accessible(page, live_server, acsm_admin):
+    admin, org = acsm_admin
+    draft = ruleset_draft_create(actor=admin, organization=org)
+    sign_in(page, live_server, admin)
+    page.goto("/org/acsm/rulesets/")
+    assert_accessible(page)
+    page.goto(f"/org/acsm/rulesets/{draft.pk}/")
+    page.get_by_role("button", name="Preview the effect on recent cycles").click()
+    page.wait_for_url("**/preview/**")
+    assert "recent cycles evaluated" in page.inner_text("main")
+    assert_accessible(page)
+    assert page.evaluate(DUPLICATE_IDS) == []
