@@ -12,6 +12,7 @@ from certifications.rules.params import (
     RETAIN_AFTER,
     VALUE_FIELDS,
     VALUES,
+    YEAR_BASES,
 )
 
 _DEC = {"max_digits": 10, "decimal_places": 4, "required": False, "min_value": 0}
@@ -162,7 +163,7 @@ class CapForm(forms.Form):
     per_cycle = forms.DecimalField(label="At most per cycle", **_DEC)
     year = forms.ChoiceField(
         label="A year is",
-        choices=[("calendar", "the calendar year"), ("cycle", "the cycle's year")],
+        choices=[(y, {"calendar": "the calendar year", "cycle": "the cycle's year"}[y]) for y in YEAR_BASES],
         initial="calendar",
     )
 
