@@ -197,7 +197,8 @@ def org_provider(request, provider_id: int):
         {
             "provider": provider,
             "keys": provider.api_keys.select_related("created_by"),
-            "courses": provider.courses.order_by("course_number"),
+            # 50 a page: a provider may have hundreds; the catalog page searches them.
+            "courses": Paginator(provider.courses.order_by("course_number"), 50).get_page(request.GET.get("page")),
             "form": form,
             "new_key": new_key,
             "staff": provider.users.order_by("email"),

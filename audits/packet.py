@@ -1,23 +1,60 @@
-"""The audit packet PDF: a cover page from `cycle_progress`, then every evidence file.
+"""The audit packet PDF: a cover page from `cycle_progress`, then one labelled page per page of evidence.
 
-Images are downscaled with Pillow into temporary files that WeasyPrint may read (and nothing else);
-PDF evidence is appended page by page with pypdf, each file first stripped of scripts, actions,
-attachments and forms (`cectracker.pdfsafe`): evidence stored before uploads were cleaned still has
-them, and the packet is opened in a reviewer's PDF reader. Files are read through the storage API."""
+Every page is US Letter. Each evidence page opens with a label naming its activity (title, completion date,
+amount applied) and the file, and the evidence fills the printable area below it, scaled to fit: images
+are downscaled with Pillow into temporary files that WeasyPrint may read (and nothing else) and drawn to
+the box's size; each page of a PDF is placed into the box of its labelled page by qpdf (pikepdf), after
+the file is stripped of scripts, actions, attachments and forms (`cectracker.pdfsafe`): evidence stored
+before uploads were cleaned still has them, and the packet is opened in a reviewer's PDF reader. Files
+are read through the storage API; cleaned PDFs wait in the temporary folder, where qpdf reads them."""
 
 import io
 import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 from django.utils import timezone
-from PIL import Image
-from pypdf import PdfReader, PdfWriter
+from PIL import Image, ImageOps
 
-from audits.selectors import audit_documentation
-from cectracker.pdf import render_pdf
+from audits.selectors import DocumentRow, audit_documentation
+from cectracker.pdf import render_pdf_with_anchors
 from cectracker.pdfsafe import strip_active_content
 
 MAX_IMAGE_SIDE = 1600  # pixels: a letter page at ~180 dpi; keeps packets and memory small
+
+# The page layout, in points (1/72 in), shared by the template and the placing of PDF pages.
+PAGE_WIDTH, PAGE_HEIGHT = 612, 792  # US Letter, 8.5 x 11 in
+MARGIN = 36  # 0.5 in on every side
+LABEL_HEIGHT = 54  # the label above the evidence
+EVIDENCE_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - LABEL_HEIGHT - 6  # a little slack, so a page never spills over
+# The evidence box in PDF coordinates (origin bottom left): right under the label, the full printable width.
+EVIDENCE_BOX = pikepdf.Rectangle(
+    MARGIN,
+    PAGE_HEIGHT - MARGIN - LABEL_HEIGHT - EVIDENCE_HEIGHT,
+    PAGE_WIDTH - MARGIN,
+    PAGE_HEIGHT - MARGIN - LABEL_HEIGHT,
+)
+
+
+@dataclass(frozen=True)
+class EvidencePage:
+    """One page of evidence in the packet: the activity it documents, the file, which page of it."""
+
+    row: DocumentRow
+    evidence: object  # credits.models.Evidence
+    number: int  # the page of the file, from 1
+    pages: int  # the file's page count
+    path: Path  # the downscaled image, or the cleaned PDF
+
+    @property
+    def anchor(self) -> str:
+        return f"evidence-{self.evidence.pk}-{self.number}"
+
+    @property
+    def image_uri(self) -> str | None:
+        return None if self.path.suffix == ".pdf" else self.path.resolve().as_uri()
 
 
 def _downscale(data: bytes, target: Path) -> None:
@@ -26,9 +63,31 @@ def _downscale(data: bytes, target: Path) -> None:
         # phone photo no longer decodes in full first (11 s for a packet of them).
         image.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+        ImageOps.exif_transpose(image, in_place=True)  # a phone photo of a certificate stands the right way up
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.save(target, "JPEG", quality=80, optimize=True)
+
+
+def _evidence_pages(rows: list[DocumentRow], folder: Path) -> list[EvidencePage]:
+    """Every evidence page in the order of the activities, each file read once into `folder`."""
+    pages = []
+    for row in rows:
+        for evidence in row.evidence:
+            with evidence.file.open("rb") as fh:
+                data = fh.read()
+            if evidence.content_type == "application/pdf":
+                path = folder / f"{evidence.pk}.pdf"
+                path.write_bytes(strip_active_content(data=data))
+                with pikepdf.open(path) as pdf:
+                    count = len(pdf.pages)
+                pages += [EvidencePage(row, evidence, n, count, path) for n in range(1, count + 1)]
+            else:
+                path = folder / f"{evidence.pk}.jpg"
+                _downscale(data, path)
+                pages.append(EvidencePage(row, evidence, 1, 1, path))
+            del data
+    return pages
 
 
 def packet_pdf(*, audit) -> tuple[bytes, int]:
@@ -36,19 +95,8 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
     documentation = audit_documentation(audit=audit)
     result = documentation.progress.result
     with tempfile.TemporaryDirectory(prefix="cect-packet-") as tmp:
-        images, pdfs, listed = [], [], []
-        for row in documentation.rows:
-            for evidence in row.evidence:
-                if evidence.content_type == "application/pdf":
-                    pdfs.append(evidence)  # read one at a time when appended: never all in memory
-                    listed.append((row, evidence, "appended after the images"))
-                else:
-                    path = Path(tmp) / f"{evidence.pk}.jpg"
-                    with evidence.file.open("rb") as fh:
-                        _downscale(fh.read(), path)
-                    images.append((row, evidence, path.resolve().as_uri()))
-                    listed.append((row, evidence, "image page"))
-        cover = render_pdf(
+        pages = _evidence_pages(documentation.rows, Path(tmp))
+        cover, anchors = render_pdf_with_anchors(
             "audits/packet.html",
             {
                 "audit": audit,
@@ -57,17 +105,23 @@ def packet_pdf(*, audit) -> tuple[bytes, int]:
                 "rows": documentation.rows,
                 "uncounted": documentation.uncounted,
                 "missing": documentation.missing,
-                "listed": listed,
-                "images": images,
+                "pages": pages,
+                "layout": {"margin": MARGIN, "label": LABEL_HEIGHT, "evidence": EVIDENCE_HEIGHT},
                 "generated_at": timezone.now(),
             },
-            allowed_files=[Path(tmp) / f"{e.pk}.jpg" for _, e, _ in images],
+            allowed_files=[p.path for p in pages if p.image_uri],
         )
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover)))
-    for evidence in pdfs:
-        with evidence.file.open("rb") as fh:
-            writer.append(PdfReader(io.BytesIO(strip_active_content(data=fh.read()))))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+        page_of = {anchor: index for index, names in enumerate(anchors) for anchor in names}
+        with pikepdf.open(io.BytesIO(cover)) as packet, ExitStack() as sources:
+            opened: dict[Path, pikepdf.Pdf] = {}
+            for page in pages:
+                if page.image_uri:
+                    continue  # WeasyPrint drew it
+                if page.path not in opened:
+                    opened[page.path] = sources.enter_context(pikepdf.open(page.path))
+                source = opened[page.path].pages[page.number - 1]
+                # Scaled (up or down, aspect kept) into the box under its label; a rotated page stands upright.
+                packet.pages[page_of[page.anchor]].add_overlay(source, EVIDENCE_BOX)
+            out = io.BytesIO()
+            packet.save(out)  # the sources stay open until here: qpdf copies their streams while writing
+            return out.getvalue(), len(packet.pages)

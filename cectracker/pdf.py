@@ -45,11 +45,21 @@ class SafeURLFetcher:
         return _Fetcher(allowed_protocols=("file", "http", "https"))
 
 
-def html_to_pdf(html: str, *, allowed_files=()) -> bytes:
-    """Render `html` to PDF bytes; only `allowed_files` and static files may be loaded."""
+def _html(html: str, allowed_files):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=SafeURLFetcher(allowed_files)).write_pdf()
+    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=SafeURLFetcher(allowed_files))
+
+
+def html_to_pdf(html: str, *, allowed_files=()) -> bytes:
+    """Render `html` to PDF bytes; only `allowed_files` and static files may be loaded."""
+    return _html(html, allowed_files).write_pdf()
+
+
+def render_pdf_with_anchors(template_name: str, context: dict, *, allowed_files=()) -> tuple[bytes, list[set[str]]]:
+    """Like `render_pdf`, with the element ids found on each page, so a caller can find a page again."""
+    document = _html(render_to_string(template_name, context), allowed_files).render()
+    return document.write_pdf(), [set(page.anchors) for page in document.pages]
 
 
 def render_pdf(template_name: str, context: dict, *, allowed_files=()) -> bytes:

@@ -278,7 +278,10 @@ def renewal_quote(*, certification: Certification, cycle: Cycle, on: date) -> Qu
 
     # Fees are those published on the day of payment; the cycle's dates stay those of its start.
     params = params_in_force(organization_id=certification.credential.organization_id, on=on)
-    fees, base = params.fees, certification.credential.renewal_fee
+    credential = certification.credential
+    # The rule set's fee for this credential; versions written before they carried one keep the credential's.
+    fees = params.fees
+    base = fees.renewal_for(credential.code, default=credential.renewal_fee)
     if cycle.recorded_status == Cycle.EMERITUS:
         return Quote(
             Renewal.EMERITUS_REINSTATEMENT,

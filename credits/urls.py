@@ -1,6 +1,7 @@
 from django.urls import path
 
 from credits import views
+from credits.catalog import views as catalog
 from credits.petitions import views as petitions
 
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
 org_urlpatterns = [
     path("petitions/", petitions.org_petitions, name="org_petitions"),
     path("petitions/<int:pk>/", petitions.org_petition, name="org_petition"),
+    path("courses/", catalog.org_courses, name="org_courses"),
 ]

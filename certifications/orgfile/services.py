@@ -341,15 +341,18 @@ def organization_export(*, organization: Organization, effective_from: date | No
 def _canonical_rules(params: dict[str, Any], codes: list[str]) -> dict[str, Any]:
     """The rules in the order a file lists them: the stored JSON keeps no key order (PostgreSQL's jsonb sorts
     keys), so kinds follow the product's list, other organizations the alphabet, new certifications the
-    organization's credentials."""
+    organization's credentials, and so do renewal fees."""
     rules = RuleParams.from_dict(params).to_dict()
     position = {code: index for index, code in enumerate(codes)}
+
+    def by_credential(values: dict[str, Any]) -> dict[str, Any]:
+        return dict(sorted(values.items(), key=lambda item: (position.get(item[0], len(codes)), item[0])))
+
     rules["kinds"] = {kind: rules["kinds"][kind] for kind in ACTIVITY_KINDS if kind in rules["kinds"]}
     rules["other_orgs"] = dict(sorted(rules["other_orgs"].items(), key=lambda item: item[0].casefold()))
-    amounts = rules["new_certification_amounts"].items()
-    rules["new_certification_amounts"] = dict(
-        sorted(amounts, key=lambda item: (position.get(item[0], len(codes)), item[0]))
-    )
+    rules["new_certification_amounts"] = by_credential(rules["new_certification_amounts"])
+    if rules["fees"].get("renewal") is not None:
+        rules["fees"]["renewal"] = by_credential(rules["fees"]["renewal"])
     return rules
 
 

@@ -130,12 +130,23 @@ class NewCertificationAmount:
 
 @dataclass(frozen=True)
 class Fees:
-    """Rule-set fees; renewal fees live on each credential."""
+    """Rule-set fees, with each credential's renewal fee by code.
+
+    `renewal` is None for a version written before rule sets carried renewal fees: such a version
+    leaves the fee to the credential's own `renewal_fee` (see `renewal_for`)."""
 
     currency: str = "USD"
     late: Decimal | None = None
     reinstatement: Decimal | None = None
     emeritus_reinstatement: Decimal | None = None
+    renewal: tuple[tuple[str, Decimal], ...] | None = None  # (credential code, fee); a code not listed: no fee
+
+    def renewal_for(self, credential: str, default: Decimal | None = None) -> Decimal | None:
+        """The renewal fee of a credential (code, case-insensitive); `default` if this version lists none at all."""
+        if self.renewal is None:
+            return default
+        wanted = credential.strip().casefold()
+        return next((fee for code, fee in self.renewal if code.strip().casefold() == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -261,6 +272,11 @@ class RuleParams:
                 "late": _str_or_none(self.fees.late),
                 "reinstatement": _str_or_none(self.fees.reinstatement),
                 "emeritus_reinstatement": _str_or_none(self.fees.emeritus_reinstatement),
+                **(
+                    {}
+                    if self.fees.renewal is None
+                    else {"renewal": {code: str(fee) for code, fee in self.fees.renewal}}
+                ),
             },
             "audit": {"rate": str(self.audit.rate), "response_days": self.audit.response_days},
             "evidence_retention": (
@@ -332,13 +348,13 @@ _TOP_KEYS = {
 _TOP_REQUIRED = ("unit", "unit_per_hour", "cycle_years", "kinds")
 
 # Fields a kind rule may carry beyond status/value/effective_from/course_number, by value.
-_VALUE_FIELDS: dict[str, frozenset[str]] = {
+VALUE_FIELDS: dict[str, frozenset[str]] = {
     VALUE_FIXED: frozenset({"amount"}),
     VALUE_HOURS: frozenset({"per_hour", "default_hours"}),
     VALUE_COLLEGE: frozenset({"per_credit_hour", "per_semester_hour", "per_quarter_hour", "min_grade"}),
 }
 _KIND_COMMON = frozenset({"status", "value", "effective_from", "course_number"})
-_KIND_ALL = _KIND_COMMON | frozenset().union(*_VALUE_FIELDS.values())
+_KIND_ALL = _KIND_COMMON | frozenset().union(*VALUE_FIELDS.values())
 # Values that belong to the kind of the same name, both ways (their checks are that kind's).
 _OWN_VALUE = {"petition": VALUE_PETITION, "new_certification": VALUE_NEW_CERTIFICATION}
 
@@ -510,7 +526,7 @@ class _Reader:
         value = self.choice(spec.get("value", VALUE_NONE), f"{path}.value", VALUES)
         if value is not None:
             for key in spec:
-                if key in _KIND_ALL - _KIND_COMMON and key not in _VALUE_FIELDS.get(value, frozenset()):
+                if key in _KIND_ALL - _KIND_COMMON and key not in VALUE_FIELDS.get(value, frozenset()):
                     self.fail(f"{path}.{key}", f'not used when value is "{value}"')
             if value in _OWN_VALUE.values() and _OWN_VALUE.get(kind) != value:
                 self.fail(f"{path}.value", f'"{value}" is only for the kind of that name')
@@ -606,9 +622,11 @@ class _Reader:
         return items
 
     def fees(self, raw: Any) -> Fees:
-        spec = self.mapping(raw, "fees", {"currency", "late", "reinstatement", "emeritus_reinstatement"})
+        spec = self.mapping(raw, "fees", {"currency", "late", "reinstatement", "emeritus_reinstatement", "renewal"})
         currency = self.text(spec.get("currency", "USD"), "fees.currency") or "USD"
+        renewal = spec.get("renewal")
         return Fees(
+            renewal=None if renewal is None else tuple(self.named_decimals(renewal, "fees.renewal")),
             currency=currency,
             late=self.optional_decimal(spec.get("late"), "fees.late"),
             reinstatement=self.optional_decimal(spec.get("reinstatement"), "fees.reinstatement"),

@@ -10,6 +10,7 @@ from certifications.rules.params import (
     KIND_STATUSES,
     LETTER_GRADES,
     RETAIN_AFTER,
+    VALUE_FIELDS,
     VALUES,
     YEAR_BASES,
 )
@@ -32,6 +33,14 @@ def _lines(text: str, field: str) -> dict[str, str]:
             raise forms.ValidationError(f"Line {number}: write NAME = amount, e.g. NASM = 0.1")
         out[name.strip()] = amount.strip()
     return out
+
+
+RENEWAL_FEE_PREFIX = "fee_renewal_"
+
+
+def renewal_fee_field(code: str) -> str:
+    """The general form's field for one credential's renewal fee (`fees.renewal.<code>` in the params)."""
+    return f"{RENEWAL_FEE_PREFIX}{code}"
 
 
 class RuleSetForm(forms.Form):
@@ -74,6 +83,23 @@ class RuleSetForm(forms.Form):
     emeritus_code_suffix = forms.CharField(required=False, max_length=10, help_text='e.g. "-E"')
     emeritus_name_suffix = forms.CharField(required=False, max_length=40, strip=False, help_text='e.g. " – Emeritus"')
 
+    def __init__(self, *args, credentials=(), **kwargs):
+        """`credentials`: the organization's; each gets its renewal-fee field, stored in `fees.renewal`."""
+        super().__init__(*args, **kwargs)
+        for credential in credentials:
+            self.fields[renewal_fee_field(credential.code)] = forms.DecimalField(
+                label=f"Renewal fee: {credential.code}", help_text=credential.name, **_DEC
+            )
+        # Renewal fees right after the currency, before the late and reinstatement fees.
+        names = list(self.fields)
+        cut = names.index("fee_currency") + 1
+        self.order_fields(names[:cut] + [renewal_fee_field(c.code) for c in credentials])
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The page's fieldsets: (legend, bound fields)."""
+        fees = [self[n] for n in self.fields if n.startswith("fee_")]
+        return [("General", [self[n] for n in self.fields if not n.startswith("fee_")]), ("Fees", fees)]
+
     def clean_other_orgs(self):
         return _lines(self.cleaned_data["other_orgs"], "other_orgs")
 
@@ -81,8 +107,26 @@ class RuleSetForm(forms.Form):
         return _lines(self.cleaned_data["new_certification_amounts"], "new_certification_amounts")
 
 
+_STATUS_WORDS = {"credited": "credited", "not_approved": "not approved (a petition may help)", "ineligible": "never"}
+_VALUE_WORDS = {
+    "amount": "its own amount",
+    "fixed": "a fixed amount",
+    "hours": "hours × rate",
+    "college": "credit hours × rate",
+    "other_org": "the other organization's award, converted",
+    "new_certification": "the amount set for the new credential",
+    "petition": "the approved petition's amount",
+    "none": "nothing",
+}
+
+
 class KindForm(forms.Form):
     kind = forms.ChoiceField(choices=list(ACTIVITY_KINDS.items()), widget=forms.HiddenInput)
+
+    def fields_by_value(self) -> list[tuple[Any, str]]:
+        """Each visible field with the "Worth" value that uses it ("" = every value): the page hides the others."""
+        uses = {name: value for value, names in VALUE_FIELDS.items() for name in names}
+        return [(field, uses.get(field.name, "")) for field in self.visible_fields()]
 
     @property
     def kind_label(self) -> str:
@@ -92,30 +136,45 @@ class KindForm(forms.Form):
         return label[:1].upper() + label[1:]  # not capitalize(): "CPR" stays "CPR"
 
     status = forms.ChoiceField(
-        choices=[("", "not listed")] + [(s, s.replace("_", " ")) for s in KIND_STATUSES], required=False
+        label="Credited?", choices=[("", "not listed")] + [(s, _STATUS_WORDS[s]) for s in KIND_STATUSES], required=False
     )
-    value = forms.ChoiceField(choices=[(v, v.replace("_", " ")) for v in VALUES], required=False)
-    amount = forms.DecimalField(**_DEC)
-    per_hour = forms.DecimalField(**_DEC)
-    default_hours = forms.DecimalField(**_DEC)
-    per_credit_hour = forms.DecimalField(**_DEC)
-    per_semester_hour = forms.DecimalField(**_DEC)
-    per_quarter_hour = forms.DecimalField(**_DEC)
-    min_grade = forms.ChoiceField(choices=[("", "—")] + [(g, g) for g in LETTER_GRADES], required=False)
-    effective_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    course_number = forms.BooleanField(required=False)
+    value = forms.ChoiceField(label="Worth", choices=[(v, _VALUE_WORDS[v]) for v in VALUES], required=False)
+    amount = forms.DecimalField(label="Fixed amount", **_DEC)
+    per_hour = forms.DecimalField(label="Per hour", **_DEC)
+    default_hours = forms.DecimalField(label="Hours if none given", **_DEC)
+    per_credit_hour = forms.DecimalField(label="Per credit hour", **_DEC)
+    per_semester_hour = forms.DecimalField(label="Per semester hour", **_DEC)
+    per_quarter_hour = forms.DecimalField(label="Per quarter hour", **_DEC)
+    min_grade = forms.ChoiceField(
+        label="Lowest passing grade", choices=[("", "—")] + [(g, g) for g in LETTER_GRADES], required=False
+    )
+    effective_from = forms.DateField(
+        label="Counts from", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    course_number = forms.BooleanField(label="Needs a course number", required=False)
 
 
 class CapForm(forms.Form):
     name = forms.CharField(max_length=60, required=False)
-    kinds = forms.MultipleChoiceField(choices=list(ACTIVITY_KINDS.items()), required=False)
-    per_year = forms.DecimalField(**_DEC)
-    per_cycle = forms.DecimalField(**_DEC)
-    year = forms.ChoiceField(choices=[(y, y) for y in YEAR_BASES], initial="calendar")
+    kinds = forms.MultipleChoiceField(
+        label="Kinds it covers",
+        choices=[(k, label[:1].upper() + label[1:]) for k, label in ACTIVITY_KINDS.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    per_year = forms.DecimalField(label="At most per year", **_DEC)
+    per_cycle = forms.DecimalField(label="At most per cycle", **_DEC)
+    year = forms.ChoiceField(
+        label="A year is",
+        choices=[(y, {"calendar": "the calendar year", "cycle": "the cycle's year"}[y]) for y in YEAR_BASES],
+        initial="calendar",
+    )
 
 
 KindFormSet = forms.formset_factory(KindForm, extra=0)
 CapFormSet = forms.formset_factory(CapForm, extra=2, can_delete=True)
+# A published version (or a reviewer's view): the caps it has, nothing to add or delete.
+CapReadOnlyFormSet = forms.formset_factory(CapForm, extra=0)
 
 # Top-level RuleParams paths → the general form's field that shows the error.
 _FIELD_FOR = {
@@ -134,9 +193,10 @@ _FIELD_FOR = {
 }
 
 
-def initial_from_params(params: dict[str, Any]) -> tuple[dict, list[dict], list[dict]]:
-    """Initial data for the three forms from a stored params dict."""
+def initial_from_params(params: dict[str, Any], credentials=()) -> tuple[dict, list[dict], list[dict]]:
+    """Initial data for the three forms from a stored params dict (and the organization's credentials)."""
     fees, audit = params.get("fees") or {}, params.get("audit") or {}
+    renewal = fees.get("renewal")
     retention, emeritus = params.get("evidence_retention") or {}, params.get("emeritus") or {}
     general = {
         "unit": params.get("unit"),
@@ -164,6 +224,8 @@ def initial_from_params(params: dict[str, Any]) -> tuple[dict, list[dict], list[
         "emeritus_min_years": emeritus.get("min_years_certified"),
         "emeritus_code_suffix": emeritus.get("code_suffix", ""),
         "emeritus_name_suffix": emeritus.get("name_suffix", ""),
+        # A version without renewal fees used the credential's own: shown here, saved into the draft.
+        **{renewal_fee_field(c.code): c.renewal_fee if renewal is None else renewal.get(c.code) for c in credentials},
     }
     kinds_data = params.get("kinds") or {}
     kinds = [{"kind": kind, "value": "none", **kinds_data.get(kind, {})} for kind in ACTIVITY_KINDS]
@@ -236,6 +298,11 @@ def params_from_forms(general: RuleSetForm, kinds, caps) -> dict[str, Any]:
             "late": _s(g.get("fee_late")),
             "reinstatement": _s(g.get("fee_reinstatement")),
             "emeritus_reinstatement": _s(g.get("fee_emeritus_reinstatement")),
+            "renewal": {
+                name.removeprefix(RENEWAL_FEE_PREFIX): _s(value)
+                for name, value in g.items()
+                if name.startswith(RENEWAL_FEE_PREFIX) and value is not None
+            },
         },
         "audit": {"rate": _s(g.get("audit_rate")) or "0", "response_days": g["audit_response_days"]},
         "evidence_retention": retention,
@@ -249,7 +316,10 @@ def attach_errors(errors: dict[str, str], general: RuleSetForm, kinds, caps) -> 
     cap_forms = [f for f in caps if f.cleaned_data and not f.cleaned_data.get("DELETE")]
     for path, message in errors.items():
         parts = path.split(".")
-        if parts[0] == "kinds" and len(parts) >= 2 and parts[1] in kind_forms:
+        renewal = renewal_fee_field(path.removeprefix("fees.renewal."))
+        if path.startswith("fees.renewal.") and renewal in general.fields:
+            general.add_error(renewal, message)  # the field's label names the credential
+        elif parts[0] == "kinds" and len(parts) >= 2 and parts[1] in kind_forms:
             form = kind_forms[parts[1]]
             field = parts[2] if len(parts) > 2 and parts[2] in form.fields else None
             # On its own field the row already names the kind; a row-level error says which kind.

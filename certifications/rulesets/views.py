@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership
 from accounts.tenancy import staff_view
 from cectracker.forms import FlexibleDateField
-from certifications.models import RuleSetVersion
+from certifications.models import Credential, RuleSetVersion
 from certifications.rulesets.forms import (
     CapFormSet,
+    CapReadOnlyFormSet,
     KindFormSet,
     RuleSetForm,
     attach_errors,
@@ -46,26 +47,33 @@ def org_ruleset_new(request):
     return redirect("org_ruleset", request.organization.slug, draft.pk)
 
 
-def _forms(version, data=None):
-    general, kinds, caps = initial_from_params(version.params)
+def _forms(version, *, editable: bool, data=None):
+    """The editor's three forms; read-only ones have every field disabled and no Delete or empty caps."""
+    credentials = list(Credential.objects.filter(organization=version.organization).order_by("level", "code"))
+    general, kinds, caps = initial_from_params(version.params, credentials)
     general["notes"] = version.notes
-    return (
-        RuleSetForm(data, initial=general),
+    forms_ = (
+        RuleSetForm(data, initial=general, credentials=credentials),
         KindFormSet(data, initial=kinds, prefix="kinds"),
-        CapFormSet(data, initial=caps, prefix="caps"),
+        (CapFormSet if editable else CapReadOnlyFormSet)(data, initial=caps, prefix="caps"),
     )
+    if not editable:
+        for form in [forms_[0], *forms_[1], *forms_[2]]:
+            for field in form.fields.values():
+                field.disabled = True
+    return forms_
 
 
 @staff_view()
 def org_ruleset(request, pk):
     version = get_object_or_404(RuleSetVersion, pk=pk)
     editable = version.status == RuleSetVersion.DRAFT and request.membership.role == Membership.ADMIN
-    general, kinds, caps = _forms(version)
+    general, kinds, caps = _forms(version, editable=editable)
     status = 200
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Only an admin can change a draft; a published version is read-only.")
-        general, kinds, caps = _forms(version, request.POST)
+        general, kinds, caps = _forms(version, editable=editable, data=request.POST)
         if general.is_valid() and kinds.is_valid() and caps.is_valid():
             params = params_from_forms(general, kinds, caps)
             try:
@@ -91,7 +99,9 @@ def org_ruleset(request, pk):
             "general": general,
             "kinds": kinds,
             "caps": caps,
-            "publish": PublishForm(initial={"effective_from": timezone.localdate()}),
+            # Two forms with the same field on one page: each its own ids.
+            "preview": PublishForm(initial={"effective_from": timezone.localdate()}, auto_id="preview_%s"),
+            "publish": PublishForm(initial={"effective_from": timezone.localdate()}, auto_id="publish_%s"),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from accounts.models import ActionLog
@@ -144,5 +145,152 @@ def test_evidence_stored_with_active_content_before_uploads_were_cleaned_is_clea
         data = fh.read()
     assert active_content(data) == set()
     reader = PdfReader(io.BytesIO(data))
-    assert "/OpenAction" not in reader.trailer["/Root"] and "/Names" not in reader.trailer["/Root"]
+    root = reader.trailer["/Root"]
+    # Only the packet's own named destinations (the cover's page references): no scripts, no attachments.
+    assert "/OpenAction" not in root and set(root.get("/Names", {})) <= {"/Dests"}
     assert any(TEXT in page.extract_text() for page in reader.pages)  # the evidence page is still there
+
+
+LETTER = [0, 0, 612, 792]
+
+
+def _drawn(page) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of every image or form the page's own content draws, in points: the
+    transformation matrices followed through q/Q/cm, each XObject's unit square (image) or /BBox (form)."""
+    import pikepdf
+
+    def times(m, n):
+        a, b, c, d, e, f = m
+        a2, b2, c2, d2, e2, f2 = n
+        return (
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        )
+
+    ctm, stack, boxes = (1, 0, 0, 1, 0, 0), [], []
+    for operands, op in pikepdf.parse_content_stream(page):
+        if str(op) == "q":
+            stack.append(ctm)
+        elif str(op) == "Q":
+            ctm = stack.pop()
+        elif str(op) == "cm":
+            ctm = times(tuple(float(x) for x in operands), ctm)
+        elif str(op) == "Do":
+            xobject = page.resources.XObject[operands[0]]
+            m = ctm
+            if xobject.Subtype == "/Form":
+                m = times(tuple(float(x) for x in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])), ctm)
+                x0, y0, x1, y1 = (float(v) for v in xobject.BBox)
+            else:
+                x0, y0, x1, y1 = 0, 0, 1, 1
+            corners = [(x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]) for x in (x0, x1) for y in (y0, y1)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
+def test_every_page_is_letter_and_each_evidence_page_is_labelled_and_filled(audit):
+    """Cover, 2 images (one a small 300x200 PNG), two A4 PDFs (3 and 1 pages) and a small rotated page."""
+    import pikepdf
+
+    from audits.packet import EVIDENCE_BOX, packet_pdf
+    from bench.audit_packet import make_image
+    from credits.models import Evidence
+
+    png = Evidence.objects.get(activity__user=audit.user, content_type="image/png")
+    with png.file.open("wb") as fh:
+        fh.write(make_image(1, "PNG", size=(300, 200)))  # was drawn as a 300x200 px thumbnail
+    small = pikepdf.new()
+    small.add_blank_page(page_size=(300, 200))
+    small.pages[0].Contents = small.make_stream(b"BT /F1 12 Tf 20 100 Td (Sideways receipt) Tj ET")
+    small.pages[0].Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(Type="/Font", Subtype="/Type1", BaseFont="/Helvetica"))
+    )
+    small.pages[0].Rotate = 90
+    receipt = Evidence.objects.filter(activity__user=audit.user, content_type="application/pdf").last()
+    out = io.BytesIO()
+    small.save(out)
+    with receipt.file.open("wb") as fh:
+        fh.write(out.getvalue())
+
+    data, count = packet_pdf(audit=audit)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == count
+    for page in reader.pages:  # one size throughout: appended A4 and odd-sized pages were kept as they were
+        assert [float(v) for v in page.mediabox] == LETTER
+        assert [float(v) for v in page.cropbox] == LETTER
+    rows = audit_documentation_rows(audit)
+    expected = []  # (activity, file, page, pages) in the order of the activities
+    for activity, evidence, pages in rows:
+        expected += [(activity, evidence, n, pages) for n in range(1, pages + 1)]
+    assert len(expected) == 2 + 3 + 1  # 2 images, the 3-page transcript, the 1-page receipt
+    evidence_pages = reader.pages[count - len(expected) :]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        placed = pdf.pages[count - len(expected) :]
+        box_width, box_height = EVIDENCE_BOX.width, EVIDENCE_BOX.height
+        for page, qpdf_page, (activity, evidence, n, pages) in zip(evidence_pages, placed, expected, strict=True):
+            text = " ".join(page.extract_text().split())
+            label = f"{activity.title} · completed {date_format(activity.completed_on)} · 1.00 CEC applied"
+            assert label in text, text[:300]
+            assert evidence.original_name in text
+            assert (f"page {n} of {pages}" in text) == (pages > 1)
+            # The evidence fills the printable area under the label: full width or full height, inside the box.
+            ((left, bottom, right, top),) = [b for b in _drawn(qpdf_page) if b[2] - b[0] > 100]
+            assert right - left >= box_width - 1 or top - bottom >= box_height - 1, (left, bottom, right, top)
+            assert left >= EVIDENCE_BOX.llx - 1 and right <= EVIDENCE_BOX.urx + 1
+            assert bottom >= EVIDENCE_BOX.lly - 1 and top <= EVIDENCE_BOX.ury + 1
+    # The PDFs' own text is on their labelled pages; the sideways page stands upright, as tall as the box.
+    assert "transcript page 2" in evidence_pages[3].extract_text()
+    assert "Sideways receipt" in evidence_pages[5].extract_text()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        ((left, bottom, right, top),) = [b for b in _drawn(pdf.pages[-1]) if b[2] - b[0] > 100]
+        assert top - bottom >= EVIDENCE_BOX.height - 1 and right - left < EVIDENCE_BOX.width
+    # The cover says on which page each file starts.
+    cover = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[: count - len(expected)])
+    assert f"transcript-2.pdf — Course 2 (3 pages): page {count - len(expected) + 3}" in cover
+
+
+def audit_documentation_rows(audit):
+    """(activity, evidence, page count) of each evidence file of the audit, in the packet's order."""
+    import pikepdf
+
+    from audits.selectors import audit_documentation
+
+    out = []
+    for row in audit_documentation(audit=audit).rows:
+        for evidence in row.evidence:
+            pages = 1
+            if evidence.content_type == "application/pdf":
+                with evidence.file.open("rb") as fh, pikepdf.open(io.BytesIO(fh.read())) as pdf:
+                    pages = len(pdf.pages)
+            out.append((row.activity, evidence, pages))
+    return out
+
+
+def test_a_phone_photo_stands_upright_and_fills_the_page(audit):
+    """A JPEG whose EXIF says "rotate 90°" (as phones write them) is turned before it is placed."""
+    import pikepdf
+    from PIL import Image
+
+    from audits.packet import EVIDENCE_BOX, packet_pdf
+    from credits.models import Evidence
+
+    photo = Image.new("RGB", (400, 200), (240, 240, 230))
+    exif = photo.getexif()
+    exif[0x0112] = 6  # orientation: the camera was held sideways
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif.tobytes())
+    jpeg = Evidence.objects.get(activity__user=audit.user, content_type="image/jpeg")
+    with jpeg.file.open("wb") as fh:
+        fh.write(out.getvalue())
+    data, _ = packet_pdf(audit=audit)
+    reader = PdfReader(io.BytesIO(data))
+    index = next(i for i, p in enumerate(reader.pages) if "Evidence: certificate-0.jpeg" in p.extract_text())
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        ((left, bottom, right, top),) = [b for b in _drawn(pdf.pages[index]) if b[2] - b[0] > 100]
+    assert top - bottom > right - left  # upright: taller than wide
+    assert top - bottom >= EVIDENCE_BOX.height - 1  # and as tall as the box allows

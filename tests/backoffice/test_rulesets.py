@@ -93,11 +93,13 @@ def test_invalid_rules_are_shown_on_the_field(client, admin_a, draft):
     assert "invalid regular expression" in str(response.context["general"].errors["course_number_pattern"])
     assert response.context["kinds"][fixed].errors == {"amount": ['required when value is "fixed"']}
     assert ActionLog.objects.filter(action="ruleset.draft_updated").count() == 0
-    # Rendered in the cell of the field it is about, in a row headed by the kind in words.
+    # Next to the field it is about, in the kind's fieldset (its legend in words), the field marked invalid.
     html = response.content.decode()
-    cell = re.search(rf'name="kinds-{fixed}-amount"(?:(?!</td>).)*</td>', html, re.S).group(0)
-    assert "required when value is &quot;fixed&quot;" in cell
-    assert re.search(r'<th scope="row">[^<]*<input[^>]*>CPR</th>', html)
+    group = re.search(r'<fieldset class="kind-rule has-error" id="kind-cpr">.*?</fieldset>', html, re.S).group(0)
+    assert "<legend>CPR</legend>" in group
+    assert f'id="id_kinds-{fixed}-amount_error"' in group and "required when value is &quot;fixed&quot;" in group
+    field = re.search(rf'<input[^>]*name="kinds-{fixed}-amount"[^>]*>', group).group(0)
+    assert 'aria-invalid="true"' in field and f'aria-describedby="id_kinds-{fixed}-amount_error"' in field
 
 
 def test_an_other_organization_error_says_which_line(client, admin_a, draft):
@@ -181,3 +183,90 @@ def test_the_preview_counts_cycles_the_draft_would_change(client, admin_a, draft
     client.force_login(admin_a)
     page = client.get(reverse("org_ruleset_preview", args=["ace", draft.pk]), {"effective_from": "2001-01-01"})
     assert page.context["preview"].earned_changed == 1
+
+
+def test_each_credentials_renewal_fee_is_a_field_stored_in_the_rule_set_and_charged_from_it(client, admin_b, shipped):
+    from certifications.models import Credential
+    from certifications.selectors import renewal_quote
+
+    org = shipped["ACSM"]
+    draft = ruleset_draft_create(actor=admin_b, organization=org)
+    client.force_login(admin_b)
+    url = reverse("org_ruleset", args=["acsm", draft.pk])
+    context = client.get(url).context
+    general = context["general"]
+    assert [general[f"fee_renewal_{c}"].value() for c in ("ACSM-GEI", "ACSM-CPT", "ACSM-EP", "ACSM-CEP")] == [
+        "60",
+        "60",
+        "70",
+        "70",
+    ]
+    data = _post_data(general, context["kinds"], context["caps"])
+    data["fee_renewal_ACSM-CPT"] = "65.50"
+    data.pop("fee_renewal_ACSM-GEI")  # empty: no fee published for it
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.params["fees"]["renewal"] == {"ACSM-CPT": "65.5", "ACSM-EP": "70", "ACSM-CEP": "70"}
+    log = ActionLog.objects.get(action="ruleset.draft_updated")
+    assert log.data["before"]["fees"]["renewal"]["ACSM-CPT"] == "60"
+    assert log.data["after"]["fees"]["renewal"]["ACSM-CPT"] == "65.5"
+    # The renewal-fee code reads it: from the version's effective date on, renewing costs the new fee.
+    effective = timezone.localdate() + dt.timedelta(days=10)
+    ruleset_publish(actor=admin_b, organization=org, version_id=draft.pk, effective_from=effective)
+    certification = CertificationFactory(
+        credential=Credential.objects.get(code="ACSM-CPT"), certified_on=effective - dt.timedelta(days=400)
+    )
+    cycle = certification.cycles.get()
+    assert renewal_quote(certification=certification, cycle=cycle, on=effective - dt.timedelta(days=1)).fee == 60
+    assert renewal_quote(certification=certification, cycle=cycle, on=effective).fee == Decimal("65.5")
+    gei = CertificationFactory(
+        credential=Credential.objects.get(code="ACSM-GEI"), certified_on=effective - dt.timedelta(days=400)
+    )
+    assert renewal_quote(certification=gei, cycle=gei.cycles.get(), on=effective).fee is None
+
+
+def test_a_version_written_before_renewal_fees_keeps_the_credentials_fee_and_the_editor_shows_it(
+    client, admin_b, shipped
+):
+    from certifications.models import Credential
+    from certifications.selectors import renewal_quote
+
+    org = shipped["ACSM"]
+    published = RuleSetVersion.objects.get(organization=org, status="published")
+    fees = {k: v for k, v in published.params["fees"].items() if k != "renewal"}
+    RuleSetVersion.objects.filter(pk=published.pk).update(params={**published.params, "fees": fees})
+    assert RuleParams.from_dict({**published.params, "fees": fees}).fees.renewal is None
+    certification = CertificationFactory(credential=Credential.objects.get(code="ACSM-EP"))
+    quote = renewal_quote(certification=certification, cycle=certification.cycles.get(), on=timezone.localdate())
+    assert quote.fee == Decimal("70")  # Credential.renewal_fee, as before rule sets carried the fee
+    draft = ruleset_draft_create(actor=admin_b, organization=org)
+    client.force_login(admin_b)
+    general = client.get(reverse("org_ruleset", args=["acsm", draft.pk])).context["general"]
+    assert general["fee_renewal_ACSM-EP"].value() == Decimal("70.00")  # saving the draft writes it into the rules
+
+
+def test_a_bad_renewal_fee_is_shown_on_its_field(client, admin_b, shipped):
+    draft = ruleset_draft_create(actor=admin_b, organization=shipped["ACSM"])
+    client.force_login(admin_b)
+    url = reverse("org_ruleset", args=["acsm", draft.pk])
+    context = client.get(url).context
+    data = _post_data(context["general"], context["kinds"], context["caps"])
+    data["fee_renewal_ACSM-EP"] = "-5"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["general"].errors["fee_renewal_ACSM-EP"]
+    # A stored rule set is checked by the same reader: the error names the credential's path.
+    params = {**draft.params, "fees": {**draft.params["fees"], "renewal": {"ACSM-EP": "lots"}}}
+    with pytest.raises(ValidationError) as error:
+        ruleset_draft_update(actor=admin_b, organization=draft.organization, version_id=draft.pk, params=params)
+    assert "fees.renewal.ACSM-EP" in error.value.message_dict
+
+
+def test_the_fee_error_of_the_rules_lands_on_the_renewal_fee_field(shipped):
+    from certifications.models import Credential
+    from certifications.rulesets.forms import RuleSetForm, attach_errors
+
+    form = RuleSetForm({}, credentials=Credential.objects.filter(code="ACSM-EP"))
+    form.is_valid()
+    attach_errors({"fees.renewal.ACSM-EP": "must be a non-negative decimal"}, form, [], [])
+    assert form.errors["fee_renewal_ACSM-EP"] == ["must be a non-negative decimal"]

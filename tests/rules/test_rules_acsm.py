@@ -27,6 +27,8 @@ def test_credentials_required_and_renewal_fees(code, level, required, fee):
     """RULES §5 credential table: CECs per 3-year cycle and renewal fee; order GEI < CPT < EP < CEP."""
     item = next(c for c in defaults.organization("acsm")["credentials"] if c["code"] == code)
     assert (item["level"], item["required"], item["renewal_fee"]) == (level, required, fee)
+    assert ACSM.fees.renewal_for(code) == Decimal(fee)  # the rule set's own, which renewals charge
+    assert ACSM.fees.renewal_for(code.lower()) == Decimal(fee)
     assert defaults.credential(code) == CredentialInfo(code, "ACSM", level, Decimal(required))
 
 

@@ -180,3 +180,21 @@ def test_engine_code_names_no_organization():
 
     for module in (engine, params, dates):
         assert not re.search(r"\b(ACE|ACSM|NASM|NSCA)\b", inspect.getsource(module)), module.__name__
+
+
+def test_renewal_fees_by_credential_round_trip_and_a_version_without_them_defers_to_the_credential():
+    from decimal import Decimal
+
+    from certifications.orgfile.shipped import ACSM_PARAMS
+
+    params = RuleParams.from_dict(ACSM_PARAMS)
+    assert RuleParams.from_dict(params.to_dict()) == params
+    fees = {"ACSM-GEI": "60", "ACSM-CPT": "60", "ACSM-EP": "70", "ACSM-CEP": "70"}
+    assert params.to_dict()["fees"]["renewal"] == fees
+    assert params.fees.renewal_for("ACSM-XYZ", default=Decimal("5")) is None  # listed fees: a code not listed has none
+    older = RuleParams.from_dict({**ACSM_PARAMS, "fees": {"currency": "USD", "late": "80"}})
+    assert older.fees.renewal is None and "renewal" not in older.to_dict()["fees"]
+    assert older.fees.renewal_for("ACSM-CPT", default=Decimal("60")) == Decimal("60")
+    with pytest.raises(RuleParamsError) as error:
+        RuleParams.from_dict({**ACSM_PARAMS, "fees": {"renewal": {"ACSM-CPT": "-1", "acsm-cpt": "2"}}})
+    assert set(error.value.errors) == {"fees.renewal.ACSM-CPT", "fees.renewal.acsm-cpt"}
