@@ -32,6 +32,8 @@ def home(request):
         has_certifications = request.user.certifications.exists()
         membership = None if has_certifications else request.user.memberships.select_related("organization").first()
     if membership is not None:
+        if membership.organization.kind == membership.organization.EMPLOYER:
+            return redirect("employer_roster", membership.organization.slug)
         return redirect("org_home", membership.organization.slug)
     return redirect("dashboard")
 

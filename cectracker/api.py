@@ -5,10 +5,13 @@ from django.urls import include, path
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from employers.urls import api_urlpatterns
+
 urlpatterns = [
     path("", include("certifications.api.urls")),
     path("", include("credits.api.urls")),
     path("", include("audits.api.urls")),
+    path("employer/", include(api_urlpatterns)),
 ]
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "certifications", "credits", "audits", "cectracker")
+APPS = ("accounts", "certifications", "credits", "audits", "employers", "cectracker")
 
 
 def _modules() -> dict[str, Path]:
@@ -131,6 +131,7 @@ def test_tasks_keep_the_names_they_were_published_under(settings):
         "certifications.tasks.reminders_sweep_task",
         "credits.tasks.completions_notify_task",
         "credits.tasks.idempotency_keys_purge_task",
+        "employers.tasks.employer_digests_task",
     } <= names
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "certifications",
     "credits",
     "audits",
+    "employers",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,8 @@ REST_FRAMEWORK = {
 }
 # Provider API requests per key (DRF rate syntax), counted in the default cache.
 CECT_PROVIDER_API_RATE = env("PROVIDER_API_RATE", default="600/min")
+# Employer roster API requests per key.
+CECT_EMPLOYER_API_RATE = env("EMPLOYER_API_RATE", default="600/min")
 # How long a provider's Idempotency-Key and its first answer are kept.
 CECT_IDEMPOTENCY_KEY_HOURS = 24
 SPECTACULAR_SETTINGS = {
@@ -238,6 +241,7 @@ CELERY_IMPORTS = [
     "audits.services",
     "certifications.reminders",
     "credits.providers.services",
+    "employers.digest",
 ]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -254,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "audits-daily-sweep": {"task": "audits.tasks.audits_sweep_task", "schedule": crontab(minute=30, hour=5)},
     # Provider API idempotency keys are kept 24 hours.
     "purge-provider-idempotency-keys": {"task": "credits.tasks.idempotency_keys_purge_task", "schedule": 3600.0},
+    # Employers' admins get one digest a week (Monday morning in the Americas); a second run that week adds nothing.
+    "employer-weekly-digest": {
+        "task": "employers.tasks.employer_digests_task",
+        "schedule": crontab(minute=0, hour=12, day_of_week="mon"),
+    },
 }
 
 LOGGING = {
