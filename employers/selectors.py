@@ -103,6 +103,11 @@ def _row(*, consent: Consent, progress, as_of: date) -> RosterRow:
         missing.append("Renewal not submitted yet")
     if status == GRACE:
         missing.append(f"Not to be presented as certified until renewed (grace ends {cycle.grace_until:%Y-%m-%d})")
+    elif status in (EXPIRED, LAPSED):
+        org = certification.credential.organization.short_name
+        missing.append(f"Not renewed: only {org} can reinstate it")
+    elif status == INACTIVE:
+        missing.append("Inactive: the organization's audit was failed or not answered")
     cpr = _cpr_problem(
         valid_until=certification.cpr_aed_valid_until, as_of=as_of, cpr_aed_ok=result.cpr_aed_ok, cycle_end=cycle.end
     )

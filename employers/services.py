@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.apikeys.models import EmployerApiKey, api_key_generate, api_key_hash
+from accounts.apikeys.models import EmployerApiKey
 from accounts.models import Membership, Organization, User
 from accounts.notifications.services import absolute, notify, send_email_task
-from accounts.services import log_action
+from accounts.services import api_key_issue, api_key_retire, log_action
 from certifications.forecast import amount_text
 from certifications.selectors import certifications_of
 from employers.models import Consent, Link, Location
@@ -241,32 +241,20 @@ def trainer_message_send(*, actor: User, organization: Organization, row: Roster
     return created is not None
 
 
-def employer_api_key_create(*, actor: User, organization: Organization, name: str) -> tuple[EmployerApiKey, str]:
+def employer_api_key_create(*, actor: User | None, organization: Organization, name: str) -> tuple[EmployerApiKey, str]:
     """A new roster API key for the employer: the row and the key itself, which is never shown again."""
-    prefix, raw = api_key_generate()
-    api_key = EmployerApiKey.objects.create(
-        organization=organization, name=name.strip(), prefix=prefix, key_hash=api_key_hash(raw), created_by=actor
-    )
-    log_action(
+    return api_key_issue(
+        model=EmployerApiKey,
         actor=actor,
-        action="employer.api_key_created",
-        obj=api_key,
         organization=organization,
-        data={"after": {"name": api_key.name, "prefix": prefix}},
+        action="employer.api_key_created",
+        name=name,
+        organization_id=organization.pk,
     )
-    return api_key, raw
 
 
 def employer_api_key_revoke(*, actor: User, api_key: EmployerApiKey) -> EmployerApiKey:
     """Revoke a key at once: the next request with it is a 401."""
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-        log_action(
-            actor=actor,
-            action="employer.api_key_revoked",
-            obj=api_key,
-            organization=api_key.organization,
-            data={"before": {"revoked_at": None}, "after": {"revoked_at": api_key.revoked_at.isoformat()}},
-        )
-    return api_key
+    return api_key_retire(
+        actor=actor, api_key=api_key, organization=api_key.organization, action="employer.api_key_revoked"
+    )

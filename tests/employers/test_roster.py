@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import ActionLog
 from accounts.notifications.models import Notification
@@ -161,7 +162,7 @@ def test_roster_pages_hold_50_and_the_query_count_does_not_grow(client, shipped,
             cert = certify(user, "ACE-CPT" if i % 2 else "ACSM-CPT", start=today - dt.timedelta(days=i % 700))
             ActivityFactory(user=user, kind="cpr", amount=None, hours="1", completed_on=today - dt.timedelta(days=3))
             link = Link.objects.create(organization=gym, email=user.email, user=user)
-            Consent.objects.create(link=link, certification=cert, granted_at=today)
+            Consent.objects.create(link=link, certification=cert, granted_at=timezone.now())
 
     client.force_login(gym_admin)
     add(50)
