@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("credits.urls")),
     path("", include("audits.urls")),
     path("", include("certifications.exports.urls")),
+    path("", include("certifications.proof.urls")),
     path("", include("employers.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff pages of one organization; every view here is wrapped in accounts.tenancy.staff_view.

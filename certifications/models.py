@@ -156,3 +156,4 @@ class Renewal(models.Model):
 
 from certifications.backoffice.models import EmeritusApplication  # noqa: E402,F401
 from certifications.exports.models import CalendarFeed  # noqa: E402,F401  (private calendar feeds, see certifications/exports/)
+from certifications.proof.models import IssuedCredential, ShareLink  # noqa: E402,F401  (see certifications/proof/)

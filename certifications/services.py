@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from accounts.models import User
 from accounts.services import log_action
 from certifications.models import Certification, Credential, Cycle, Renewal
+from certifications.proof.services import credential_issue_next
 from certifications.rules.engine import cycle_for
 from certifications.selectors import params_in_force
 
@@ -229,6 +230,8 @@ def certification_renew(*, actor: User, certification: Certification, on: date, 
         next_cycle = cycle_create(certification=certification, start=preview.next_start)
         renewal.next_cycle = next_cycle
         renewal.save(update_fields=["next_cycle"])
+        # A holder who handed out the renewed cycle's credential gets the next cycle's (certifications/proof/).
+        credential_issue_next(actor=actor, renewed=cycle, next_cycle=next_cycle)
         log_action(
             actor=actor,
             action="certification.renewed",

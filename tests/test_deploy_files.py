@@ -36,7 +36,7 @@ def test_compose_config_is_valid_for_the_docker_client():
     result = subprocess.run(
         [*compose, "config", "-q"],
         cwd=settings.BASE_DIR,
-        env={"SECRET_KEY": "x"},
+        env={"SECRET_KEY": "x", "CECT_SIGNING_KEY": "x"},
         capture_output=True,
         text=True,
     )

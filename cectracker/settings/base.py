@@ -168,6 +168,12 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute links in emails (reminders, one-click unsubscribe) start with this.
 CECT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CECT_SITE_NAME = env("SITE_NAME", default="CEC Tracker")
+# Proof of certification (certifications/proof/): the Ed25519 key that signs Open Badges credentials, as its
+# 32-byte seed in base64url; retired keys' public halves (multibase z6Mk...) stay published so older credentials
+# still verify. Production requires the key; local and test settings make their own.
+CECT_SIGNING_KEY = env("CECT_SIGNING_KEY", default="")
+CECT_RETIRED_SIGNING_KEYS = env.list("CECT_RETIRED_SIGNING_KEYS", default=[])
+CECT_DID = env("CECT_DID", default="")  # default: did:web of SITE_URL
 CECT_MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="cectracker.local")
 
 REST_FRAMEWORK = {

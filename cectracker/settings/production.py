@@ -1,5 +1,9 @@
 """Production: every secret comes from the environment, with no default, so a missing one fails at start."""
 
+import base64
+
+from django.core.exceptions import ImproperlyConfigured
+
 from cectracker.settings.base import *  # noqa: F403
 from cectracker.settings.base import email_settings, env
 
@@ -30,3 +34,13 @@ STORAGES = {
     "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Signs the Open Badges credentials (certifications/proof/): no default, and a key that is not a 32-byte
+# Ed25519 seed in base64url stops the start rather than the first download.
+CECT_SIGNING_KEY = env("CECT_SIGNING_KEY")
+try:
+    _seed = base64.urlsafe_b64decode(CECT_SIGNING_KEY + "=" * (-len(CECT_SIGNING_KEY) % 4))
+except ValueError:
+    _seed = b""
+if len(_seed) != 32:
+    raise ImproperlyConfigured("CECT_SIGNING_KEY must be a 32-byte Ed25519 seed, base64url-encoded.")

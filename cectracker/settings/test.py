@@ -50,3 +50,5 @@ if env.bool("CECT_REQUIRE_SERVICES", default=False) and (not USING_POSTGRES or n
 
     raise ImproperlyConfigured("CI requires PostgreSQL and Redis; refusing to fall back to SQLite.")
 CECT_PROVIDER_API_RATE = "100000/min"
+# A fixed signing key for tests (any 32 bytes are an Ed25519 seed); tests of rotation override it.
+CECT_SIGNING_KEY = env("CECT_SIGNING_KEY", default="dGVzdHMtb25seS1lZDI1NTE5LXNlZWQtMzItYnl0ZXM")

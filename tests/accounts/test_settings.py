@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://cect:secret@db.example.com:5432/cect",
     "REDIS_URL": "redis://cache.example.com:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "CECT_SIGNING_KEY": "cHJvZHVjdGlvbi1zZXR0aW5ncy10ZXN0LWVkMjU1MTk",  # 32 bytes, base64url
 }
 
 
@@ -87,3 +88,13 @@ def test_production_refuses_to_start_without_email_url_or_redis_url(variable):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert variable in result.stderr
+
+
+@pytest.mark.parametrize("value", [None, "", "too-short", "not base64 !!"])
+def test_production_refuses_to_start_without_a_valid_credential_signing_key(value):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CECT_SIGNING_KEY"}
+    if value is not None:
+        env["CECT_SIGNING_KEY"] = value
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "CECT_SIGNING_KEY" in result.stderr
