@@ -45,6 +45,22 @@ class InviteForm(LocationChoiceMixin, forms.Form):
         self.set_locations(locations, blank="No location")
 
 
+class ShareLinkForm(LocationChoiceMixin, forms.Form):
+    share_link = forms.CharField(
+        max_length=300,
+        label="The trainer's share link",
+        help_text="Paste the whole link the trainer gave you (…/verify/…).",
+        error_messages={"required": "Paste the share link the trainer gave you."},
+    )
+    location = forms.ChoiceField(
+        required=False, label="Location", error_messages={"invalid_choice": "Choose one of your locations."}
+    )
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_locations(locations, blank="No location")
+
+
 class TrainerLocationForm(InviteForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

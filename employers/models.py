@@ -28,7 +28,9 @@ class Location(models.Model):
 
 
 class Link(models.Model):
-    """A trainer an employer follows. `user` is empty until the invited person answers."""
+    """A trainer an employer follows. Invited by email, `user` is empty until the person answers; linked by
+    the trainer's share link, `user` is the link's holder at once, but nothing is shared until they answer
+    (`answered_at`) and the employer sees only what the share page showed (no email address)."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="trainer_links")
     email = models.EmailField(help_text="The address the employer invited (lower case).")
@@ -36,6 +38,10 @@ class Link(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="employer_links"
     )
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="links")
+    # The certification whose share link the employer pasted: offered first when the trainer answers.
+    share_certification = models.ForeignKey(
+        "certifications.Certification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -56,6 +62,14 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.organization_id}"
+
+    @property
+    def shown_as(self) -> str:
+        """How the employer names the trainer: a share link's holder by the name the share page shows, until
+        they answer (their email address was not shared); an invitee by the address the employer typed."""
+        if self.share_certification_id and self.answered_at is None:
+            return self.user.name if self.user and self.user.name else "The share link's holder"
+        return (self.user.name if self.user and self.user.name else "") or self.email
 
 
 class Consent(models.Model):

@@ -204,7 +204,7 @@ def links_of(*, user: User) -> list[Link]:
             Link.objects.filter(
                 Q(user=user) | Q(user__isnull=True, declined_at__isnull=True, email__in=verified_emails(user=user))
             )
-            .select_related("organization", "location")
+            .select_related("organization", "location", "share_certification__credential")
             .prefetch_related("consents__certification__credential")
             .order_by("organization__name")
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +99,45 @@ def trainer_invite(*, actor: User, organization: Organization, email: str, locat
     return link
 
 
+def trainer_link_by_share(
+    *, actor: User, organization: Organization, share_link: str, location: Location | None = None
+) -> Link:
+    """Follow the trainer who gave the employer a share link (`/verify/<token>`, pasted whole or as the token).
+    The holder is asked to consent, with that certification offered first; nothing is shared before they do."""
+    from certifications.proof.selectors import share_link_for_token
+
+    token = share_link.strip().rstrip("/").rpartition("/verify/")[2] if "/verify/" in share_link else share_link.strip()
+    share = share_link_for_token(token=token)
+    if share is None:
+        raise ValidationError(
+            {"share_link": "This share link opens no certification (it may have been revoked): ask for a new one."}
+        )
+    if location is not None and location.organization_id != organization.pk:
+        raise ValidationError({"location": "Choose one of your locations."})
+    certification, holder = share.certification, share.certification.user
+    with scopes_disabled():
+        link = Link.objects.filter(organization=organization).filter(Q(user=holder) | Q(email=holder.email.lower()))
+        link = link.first()
+        if link is not None and Consent.objects.filter(link=link, certification=certification, withdrawn_at=None):
+            raise ValidationError({"share_link": f"This trainer already shares this {certification.display_code}."})
+    if link is None:
+        link = Link.objects.create(
+            organization=organization, email=holder.email.lower(), user=holder, location=location, invited_by=actor
+        )
+    link.share_certification = certification
+    link.save(update_fields=["share_certification"])
+    log_action(
+        actor=actor,
+        action="employer.trainer_linked_by_share",
+        obj=link,
+        organization=organization,
+        data={"after": {"certification": certification.display_code, "location": location.name if location else ""}},
+    )
+    context = {"employer": organization.name, "url": reverse("sharing_detail", args=[link.pk])}
+    notify(user=holder, kind="employer_invite", key=f"link:{link.pk}:share:{certification.pk}", context=context)
+    return link
+
+
 def sharing_set(*, user: User, link: Link, certification_ids: set[int]) -> Link:
     """The trainer answers an invitation or changes what the employer sees: exactly the certifications in
     `certification_ids` are shared from now on; any other that was shared is withdrawn at once."""
@@ -110,7 +150,7 @@ def sharing_set(*, user: User, link: Link, certification_ids: set[int]) -> Link:
         if unknown:
             raise ValidationError({"certifications": "Choose among your own certifications."})
         now = timezone.now()
-        if link.user_id is None:
+        if link.answered_at is None or link.user_id is None:
             link.user, link.answered_at, link.declined_at = user, now, None
             try:
                 with transaction.atomic():

@@ -23,6 +23,7 @@ from employers.forms import (
     LocationForm,
     ReminderForm,
     RosterFilterForm,
+    ShareLinkForm,
     SharingForm,
     StaffForm,
     TrainerLocationForm,
@@ -110,18 +111,37 @@ def employer_roster_csv(request):
 
 @employer_view(*STAFF)
 def employer_invite(request):
-    """Invite a trainer by email; nothing is shared until they consent."""
-    form = InviteForm(request.POST or None, locations=list(Location.objects.all()))
-    if request.method == "POST" and staff_form_post(
-        request,
-        form,
-        act=lambda data: services.trainer_invite(
-            actor=request.user, organization=request.organization, email=data["email"], location=data["location"]
-        ),
-        success="Invitation sent. The trainer's certifications appear here once they choose to share them.",
+    """Invite a trainer by email, or follow the one who gave you a share link; nothing is shared until they consent."""
+    locations = list(Location.objects.all())
+    by_share = request.POST.get("action") == "share_link"
+    form = InviteForm(request.POST if request.method == "POST" and not by_share else None, locations=locations)
+    share_form = ShareLinkForm(request.POST if by_share else None, locations=locations)
+    if (
+        request.method == "POST"
+        and not by_share
+        and staff_form_post(
+            request,
+            form,
+            act=lambda data: services.trainer_invite(
+                actor=request.user, organization=request.organization, email=data["email"], location=data["location"]
+            ),
+            success="Invitation sent. The trainer's certifications appear here once they choose to share them.",
+        )
     ):
         return redirect("employer_roster", request.organization.slug)
-    return render(request, "employers/invite.html", {"form": form})
+    if by_share and staff_form_post(
+        request,
+        share_form,
+        act=lambda data: services.trainer_link_by_share(
+            actor=request.user,
+            organization=request.organization,
+            share_link=data["share_link"],
+            location=data["location"],
+        ),
+        success="We asked the trainer to consent. Their certification appears here once they do.",
+    ):
+        return redirect("employer_roster", request.organization.slug)
+    return render(request, "employers/invite.html", {"form": form, "share_form": share_form})
 
 
 @employer_view(*STAFF, owned=(Link, "link_id"))
@@ -136,7 +156,7 @@ def employer_trainer(request, link_id: int):
     if request.method == "POST":
         if request.POST.get("action") == "remove":
             services.link_remove(actor=request.user, link=link)
-            messages.success(request, f"{link.email} is no longer on your roster.")
+            messages.success(request, f"{link.shown_as} is no longer on your roster.")
             return redirect("employer_roster", request.organization.slug)
         if staff_form_post(
             request,
@@ -257,10 +277,14 @@ def sharing_detail(request, pk: int):
     """Choose, per certification, what one employer may see; or decline / stop sharing altogether."""
     link = link_for_user(user=request.user, pk=pk)
     choices = sharing_choices(user=request.user, link=link)
+
+    def offered(certification):  # the certification whose share link the employer used, until answered
+        return link.answered_at is None and certification.pk == link.share_certification_id
+
     form = SharingForm(
         request.POST or None,
         certifications=[c for c, _ in choices],
-        initial={"certifications": [c.pk for c, shared in choices if shared]},
+        initial={"certifications": [c.pk for c, shared in choices if shared or offered(c)]},
     )
     if request.method == "POST":
         if request.POST.get("action") == "decline":
