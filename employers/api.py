@@ -11,7 +11,7 @@ from accounts.apikeys.auth import EmployerKeyAuthentication, EmployerKeyThrottle
 from cectracker.pagination import LimitOffsetPage
 from employers.models import Location
 from employers.selectors import roster_rows
-from employers.serializers import RosterQuerySerializer, RosterRowSerializer
+from employers.serializers import RosterPageSerializer, RosterQuerySerializer, RosterRowSerializer
 
 
 class RosterApi(APIView):
@@ -29,7 +29,7 @@ class RosterApi(APIView):
         tags=["employer"],
         parameters=[RosterQuerySerializer],
         responses={
-            200: RosterRowSerializer(many=True),
+            200: RosterPageSerializer,
             400: OpenApiResponse(description='Invalid filter: `{"field": ["message"]}`.'),
             401: OpenApiResponse(description="Missing, invalid or revoked API key."),
         },

@@ -6,8 +6,28 @@ from employers.selectors import STATUS_FILTERS
 
 
 class RosterQuerySerializer(serializers.Serializer):
+    """The roster's filters and page: each parameter at most once and no other; anything else is a 400 naming it."""
+
     status = serializers.ChoiceField(choices=list(STATUS_FILTERS), required=False)
     location = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, help_text="At most 200 rows.")
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data")
+        self.repeated = [key for key, values in data.lists() if len(values) > 1] if hasattr(data, "lists") else []
+        super().__init__(*args, **kwargs)
+        self.unknown = sorted(set(data or ()) - set(self.fields))
+        # A form-encoded empty value would pass as "not given": say so instead of ignoring it.
+        self.empty = [key for key in self.fields if data is not None and key in data and data.get(key) == ""]
+
+    def validate(self, attrs):
+        errors = {key: ["Give a value, or leave the parameter out."] for key in self.empty}
+        errors.update({key: ["Give this parameter once."] for key in self.repeated})
+        errors.update({key or "(empty name)": ["Unknown parameter."] for key in self.unknown})
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class RosterRowSerializer(serializers.Serializer):
@@ -31,3 +51,12 @@ class RosterRowSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField())
     needs_attention = serializers.BooleanField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+
+class RosterPageSerializer(serializers.Serializer):
+    """One page of the roster (`limit`, at most 200, and `offset`)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RosterRowSerializer(many=True)

@@ -58,6 +58,11 @@ def test_bad_filters_are_400_naming_the_field(client, key, shared, other_gym):
     assert set(get(client, key[1], location="abc").json()) == {"location"}
     assert get(client, key[1], location=elsewhere.pk).json() == {"location": ["Not one of your locations."]}
     assert get(client, key[1], location=str(2**40)).status_code == 400
+    repeated = client.get(URL + "?status=grace&status=lapsed", HTTP_AUTHORIZATION=f"Bearer {key[1]}")
+    assert repeated.json() == {"status": ["Give this parameter once."]}
+    assert set(get(client, key[1], colour="red").json()) == {"colour"}
+    assert set(get(client, key[1], status="").json()) == {"status"}
+    assert set(get(client, key[1], limit="500").json()) == {"limit"}
 
 
 def test_another_employers_key_sees_none_of_it(client, shared, other_gym, other_gym_admin):
