@@ -112,6 +112,8 @@ class Membership(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.organization_id is None:
+            return  # the form reports the missing organization
         allowed = self.ROLES_BY_KIND[self.organization.kind]
         if self.role not in allowed:
             raise ValidationError({"role": f"This organization's staff are {' or '.join(allowed)}."})
