@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 from accounts.apikeys.models import EmployerApiKey
 from accounts.models import Membership, Organization, User
 from accounts.notifications.services import absolute, notify, send_email_task
-from accounts.services import api_key_issue, api_key_retire, log_action
+from accounts.services import api_key_issue, api_key_retire, log_action, membership_set_role
 from certifications.forecast import amount_text
 from certifications.selectors import certifications_of
 from employers.models import Consent, Link, Location
@@ -45,6 +45,26 @@ def employer_staff_add(*, actor: User | None, organization: Organization, user: 
         data={"after": {"email": user.email, "role": role}},
     )
     return membership
+
+
+def employer_staff_change(*, actor: User, membership: Membership, role: str | None) -> None:
+    """Give a staff member another role, or remove them (`role=None`); the employer always keeps an admin."""
+    organization = membership.organization
+    others = Membership.objects.filter(organization=organization, role=Membership.ADMIN).exclude(pk=membership.pk)
+    if membership.role == Membership.ADMIN and role != Membership.ADMIN and not others.exists():
+        raise ValidationError({"role": "The employer needs at least one admin: make someone else admin first."})
+    if role is not None:
+        membership_set_role(actor=actor, membership=membership, role=role)
+        return
+    log_action(
+        actor=actor,
+        action="employer.staff_removed",
+        obj=membership,
+        organization=organization,
+        subject_user=membership.user,
+        data={"before": {"email": membership.user.email, "role": membership.role}},
+    )
+    membership.delete()
 
 
 def location_create(*, actor: User, organization: Organization, name: str) -> Location:

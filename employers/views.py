@@ -224,6 +224,21 @@ def employer_staff(request):
                 raise ValidationError({"email": "This person is already on your staff."})
         services.employer_staff_add(actor=request.user, organization=request.organization, user=user, role=data["role"])
 
+    if request.method == "POST" and request.POST.get("action") in ("manager", "admin", "remove"):
+        key = request.POST.get("membership_id", "")
+        if not key.isdigit():
+            raise Http404("No such staff member.")
+        membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=int(key))
+        action = request.POST["action"]
+        try:
+            services.employer_staff_change(
+                actor=request.user, membership=membership, role=None if action == "remove" else action
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{membership.user.email}: {'removed' if action == 'remove' else action}.")
+        return redirect("employer_staff", request.organization.slug)
     if request.method == "POST" and staff_form_post(request, form, act=add, success="Staff member added."):
         return redirect("employer_staff", request.organization.slug)
     members = Membership.objects.select_related("user").order_by("role", "user__email")

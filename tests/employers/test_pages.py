@@ -73,3 +73,19 @@ def test_an_employer_admin_without_two_factor_is_sent_to_set_it_up(client, gym):
     client.force_login(admin)
     response = client.get(reverse("employer_roster", args=[gym.slug]))
     assert response.status_code == 302 and reverse("mfa_activate_totp") in response["Location"]
+
+
+def test_staff_change_roles_and_leave_but_an_admin_always_remains(client, gym, gym_admin, gym_manager, other_gym_admin):
+    client.force_login(gym_admin)
+    url = reverse("employer_staff", args=[gym.slug])
+    admin_membership = Membership.objects.get(user=gym_admin)
+    page = client.post(url, {"action": "remove", "membership_id": admin_membership.pk}, follow=True).content.decode()
+    assert "needs at least one admin" in page and Membership.objects.filter(user=gym_admin).exists()
+    manager_membership = Membership.objects.get(user=gym_manager)
+    client.post(url, {"action": "admin", "membership_id": manager_membership.pk})
+    assert Membership.objects.get(user=gym_manager).role == Membership.ADMIN
+    client.post(url, {"action": "remove", "membership_id": manager_membership.pk})
+    assert not Membership.objects.filter(user=gym_manager).exists()
+    other = Membership.objects.get(user=other_gym_admin)  # another employer's staff: not found here
+    assert client.post(url, {"action": "remove", "membership_id": other.pk}).status_code == 404
+    assert logged(gym, "membership.role_changed") == 1 and logged(gym, "employer.staff_removed") == 1

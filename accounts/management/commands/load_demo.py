@@ -72,5 +72,5 @@ class Command(BaseCommand):
         gym_admin = demo_user("admin@northside.demo", "Nia Northside")
         gym_manager = demo_user("manager@northside.demo", "Max Manager")
         load_employer_demo(admin=gym_admin, manager=gym_manager, trainers=[trainer, renewer])
-        logins += [("admin@northside.demo", "gym admin (roster)"), ("manager@northside.demo", "gym manager")]
+        logins += [("admin@northside.demo", "gym admin: the trainer roster"), ("manager@northside.demo", "gym manager")]
         return logins
