@@ -54,8 +54,11 @@ def owned(trainer):
         ids[name] = certification.pk
     for name in ("emeritus_application", "api-certification", "api-certification-cycles"):
         ids[name] = certification.pk
-    for name in ("certification_share", "api-certification-credential"):  # proof of certification
-        ids[name] = certification.pk
+    for name in ("certification_share", "api-certification-credential", "api-certification-share-links"):
+        ids[name] = certification.pk  # proof of certification
+    from certifications.proof.services import share_link_create
+
+    ids["api-share-link"] = share_link_create(actor=trainer, certification=certification)[0].pk
     for name in ("activity_detail", "activity_edit", "activity_delete", "evidence_upload", "petition_create"):
         ids[name] = activity.pk
     for name in ("api-activity-detail", "api-activity-evidence", "api-activity-petitions"):

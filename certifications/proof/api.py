@@ -2,6 +2,8 @@
 credential download `GET /api/v1/certifications/<id>/credential`."""
 
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -13,8 +15,14 @@ from rest_framework.views import APIView
 
 from certifications.api.views import NOT_FOUND, UNAUTHORIZED, TrainerApiView
 from certifications.proof.credentials import credential_jwt, credential_signed
-from certifications.proof.selectors import PublicProof, public_proof
-from certifications.proof.services import credential_issue, share_link_open
+from certifications.proof.selectors import (
+    PublicProof,
+    credential_cycles,
+    public_proof,
+    share_link_of_user,
+    share_links_of,
+)
+from certifications.proof.services import credential_issue, share_link_create, share_link_open, share_link_revoke
 from certifications.selectors import certification_current_cycle, certification_cycle, certification_for_user
 
 
@@ -112,8 +120,8 @@ class CredentialQuery(serializers.Serializer):
 class CertificationCredentialApi(TrainerApiView):
     @extend_schema(
         operation_id="certifications_credential_retrieve",
-        summary="Your Open Badges 3.0 credential for a cycle (default: the latest), as JSON with an embedded "
-        "proof or as a VC-JWT",
+        summary="Your Open Badges 3.0 credential for a cycle (default: the one in effect today), as JSON with an "
+        "embedded proof or as a VC-JWT",
         parameters=[
             OpenApiParameter(
                 "encoding", OpenApiTypes.STR, enum=["json", "jwt"], description="json (default: embedded proof) or jwt"
@@ -137,9 +145,71 @@ class CertificationCredentialApi(TrainerApiView):
             cycle = certification_cycle(certification=certification, pk=query.validated_data["cycle"])
             if cycle is None:
                 raise serializers.ValidationError({"cycle": ["Not a cycle of this certification."]})
-        else:
-            cycle = certification_current_cycle(certification=certification)
+        else:  # the cycle in effect today (after an early renewal, the renewed one), else the latest
+            cycle = next(iter(credential_cycles(certification=certification, as_of=timezone.localdate())), None)
+            cycle = cycle or certification_current_cycle(certification=certification)
         issued = credential_issue(actor=request.user, certification=certification, cycle=cycle)
         if query.validated_data["encoding"] == "jwt":
             return HttpResponse(credential_jwt(issued=issued), content_type="application/vc+jwt")
         return Response(credential_signed(issued=issued), content_type="application/vc+ld+json")
+
+
+class ShareLinkOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_opened_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ShareLinkCreatedOutput(ShareLinkOutput):
+    url = serializers.URLField(help_text="The public address, returned this once: only its hash is stored.")
+
+
+class ShareLinkCreateInput(serializers.Serializer):
+    label = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class CertificationShareLinksApi(TrainerApiView):
+    @extend_schema(
+        operation_id="certifications_share_links_list",
+        summary="The share links of one of your certifications, newest first (revoked ones included)",
+        responses={200: ShareLinkOutput(many=True), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        tags=["certifications"],
+    )
+    def get(self, request, pk: int):
+        certification = certification_for_user(user=request.user, pk=pk)
+        return Response(ShareLinkOutput(share_links_of(certification=certification), many=True).data)
+
+    @extend_schema(
+        operation_id="certifications_share_links_create",
+        summary="Create a share link: its address comes back this once",
+        request=ShareLinkCreateInput,
+        responses={
+            201: ShareLinkCreatedOutput,
+            400: OpenApiResponse(description="A bad label."),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+        },
+        tags=["certifications"],
+    )
+    def post(self, request, pk: int):
+        certification = certification_for_user(user=request.user, pk=pk)
+        data = ShareLinkCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        link, token = share_link_create(actor=request.user, certification=certification, **data.validated_data)
+        url = request.build_absolute_uri(reverse("share_verify", kwargs={"token": token}))
+        return Response(ShareLinkCreatedOutput({**ShareLinkOutput(link).data, "url": url}).data, status=201)
+
+
+class ShareLinkRevokeApi(TrainerApiView):
+    @extend_schema(
+        operation_id="share_links_destroy",
+        summary="Revoke one of your share links (it answers 404 from now on; the credentials are revoked too)",
+        request=None,
+        responses={204: None, 401: UNAUTHORIZED, 404: NOT_FOUND},
+        tags=["certifications"],
+    )
+    def delete(self, request, pk: int):
+        share_link_revoke(actor=request.user, link=share_link_of_user(user=request.user, pk=pk))
+        return Response(status=204)

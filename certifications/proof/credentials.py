@@ -3,6 +3,7 @@ Status Lists, and the JSON-LD contexts both name (shipped in `contexts/`, never 
 
 import base64
 import gzip
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from certifications.models import Certification
+from certifications.models import Cycle
 from certifications.proof.models import IssuedCredential
-from certifications.proof.selectors import certifications_standing
+from certifications.proof.selectors import CURRENT, EMERITUS, standing_code
 from certifications.proof.signing import data_integrity_sign, jwt_sign, site_did
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -25,6 +26,8 @@ CONTEXT_FILES = {VC_V2: "credentials-v2.jsonld", OB_V3: "ob-v3p0-context-3.0.3.j
 STATUS_LIST_LENGTH = 131_072
 REVOCATION, SUSPENSION = "revocation", "suspension"
 PURPOSES = (REVOCATION, SUSPENSION)
+STATUS_LIST_TTL_SECONDS = 300  # how long a verifier (or a cache) may keep a list before fetching it again
+LIVE = (CURRENT, EMERITUS)  # the standings that leave the suspension bit clear (Standing.is_current)
 
 
 def context_document(url: str) -> bytes:
@@ -123,20 +126,29 @@ def credential_jwt(*, issued: IssuedCredential) -> str:
 
 def status_bits(*, purpose: str, as_of: date) -> set[int]:
     """The indexes whose bit is set. Revocation is permanent: a removed certification or a revoked share.
-    Suspension is live: the certification is not current today (grace, expired, lapsed, failed audit)."""
+    Suspension is live: the certification is not current today (grace, expired, lapsed, failed audit).
+    Plain values and two queries whatever the number of credentials: the lists are public and fetched often."""
     with scopes_disabled():
         rows = list(IssuedCredential.objects.values_list("status_index", "certification_id", "revoked_at"))
         revoked = {index for index, cert_id, revoked_at in rows if revoked_at is not None or cert_id is None}
         if purpose == REVOCATION:
             return revoked
-        live = {cert_id for index, cert_id, _ in rows if index not in revoked}
-        certifications = Certification.objects.filter(pk__in=live).select_related("credential__organization")
-        standing = certifications_standing(certifications=certifications, as_of=as_of)
-    return {
-        index
-        for index, cert_id, _ in rows
-        if index not in revoked and not standing[cert_id].is_current  # type: ignore[index]
-    }
+        latest = {}
+        cycles = Cycle.objects.filter(certification__issued_credentials__revoked_at=None).distinct().order_by("start")
+        for cert_id, *values in cycles.values_list(
+            "certification_id", "start", "end", "grace_until", "recorded_status"
+        ):
+            latest[cert_id] = _CycleRow(*values)
+    current = {cert_id for cert_id, cycle in latest.items() if standing_code(cycle=cycle, as_of=as_of) in LIVE}
+    return {index for index, cert_id, _ in rows if index not in revoked and cert_id not in current}
+
+
+@dataclass(frozen=True, slots=True)
+class _CycleRow:
+    start: date
+    end: date
+    grace_until: date | None
+    recorded_status: str
 
 
 def encode_bitstring(indexes: set[int], *, length: int = STATUS_LIST_LENGTH) -> str:
@@ -176,6 +188,7 @@ def status_list_credential(*, purpose: str, as_of: date | None = None) -> dict:
                 "type": "BitstringStatusList",
                 "statusPurpose": purpose,
                 "encodedList": encode_bitstring(status_bits(purpose=purpose, as_of=as_of)),
+                "ttl": STATUS_LIST_TTL_SECONDS * 1000,  # milliseconds, as the Bitstring Status List names it
             },
         }
     )

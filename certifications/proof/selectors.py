@@ -10,7 +10,9 @@ from django_scopes import scopes_disabled
 from certifications.exports.models import feed_token_hash
 from certifications.models import Certification, Cycle
 from certifications.proof.models import ShareLink
-from certifications.selectors import certifications_progress, params_in_force
+from certifications.rules.engine import Cycle as CycleDates
+from certifications.rules.engine import cycle_status
+from certifications.selectors import params_in_force
 
 # A token as share_link_create writes it (43 URL-safe characters); anything else can't be one.
 TOKEN_MAX_LENGTH = 100
@@ -28,6 +30,21 @@ def share_link_for_token(*, token: str) -> ShareLink | None:
         )
 
 
+def share_link_of_user(*, user, pk: int) -> ShareLink:
+    """One of the person's own share links (any of their certifications); anyone else's is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    with scopes_disabled():
+        return get_object_or_404(ShareLink.objects.select_related("certification"), certification__user=user, pk=pk)
+
+
+def credential_cycles(*, certification: Certification, as_of: date) -> list[Cycle]:
+    """The cycles a credential can be issued for: not over yet, oldest first. After an early renewal that is the
+    renewed cycle (in effect today) and the next one (valid from its start)."""
+    with scopes_disabled():
+        return list(Cycle.objects.filter(certification=certification, end__gte=as_of).order_by("start"))
+
+
 def share_links_of(*, certification: Certification) -> list[ShareLink]:
     """The certification's share links, newest first, revoked ones included (the holder sees their history)."""
     with scopes_disabled():
@@ -35,7 +52,8 @@ def share_links_of(*, certification: Certification) -> list[ShareLink]:
 
 
 # The public standing of a certification, from the engine's status of its latest cycle (RULES §3). A cycle in
-# progress is a current certification: credits still to earn do not make the holder uncertified.
+# progress is a current certification: credits still to earn do not make the holder uncertified. A renewed
+# cycle is followed by the next one, so the latest cycle is the one that decides.
 CURRENT, GRACE, EXPIRED, LAPSED, INACTIVE, EMERITUS, NO_CYCLE = (
     "current",
     "grace",
@@ -62,7 +80,6 @@ class Standing:
     """Whether a certification may be presented as current today, in plain words, and through when."""
 
     code: str  # one of CURRENT ... NO_CYCLE
-    status: str  # the engine's status of the latest cycle (RULES §3), "" without a cycle
     text: str
     as_of: date
     cycle: Cycle | None
@@ -72,7 +89,7 @@ class Standing:
 
     @property
     def is_current(self) -> bool:
-        return self.code in (CURRENT, EMERITUS)
+        return self.code in (CURRENT, EMERITUS)  # the status lists' LIVE
 
 
 def _standing_text(code: str, cycle: Cycle | None, organization: str) -> str:
@@ -94,10 +111,27 @@ def _standing_text(code: str, cycle: Cycle | None, organization: str) -> str:
     return "No certification cycle is on record."
 
 
+def standing_code(*, cycle, as_of: date) -> str:
+    """The standing (CURRENT ... EMERITUS) that a certification's latest cycle gives it on `as_of`; `cycle`
+    needs start, end, grace_until and recorded_status (a Cycle row or plain values)."""
+    status = cycle_status(
+        cycle=CycleDates(cycle.start, cycle.end, cycle.grace_until),
+        as_of=as_of,
+        met=False,  # credits don't decide the standing
+        recorded_status=cycle.recorded_status or None,
+    )
+    return _STANDING_OF_STATUS[status]
+
+
 def certifications_standing(*, certifications: Iterable[Certification], as_of: date) -> dict[int, Standing]:
-    """The standing of each certification by id, in a fixed number of queries (the engine's batch path)."""
+    """The standing of each certification by id, in two queries whatever their number: the engine's
+    `cycle_status` of each latest cycle. Credits don't decide it (in progress and requirements met are both
+    current), so no activity is loaded, which keeps the public status lists cheap."""
     certifications = list(certifications)
-    progress = {p.certification.pk: p for p in certifications_progress(certifications=certifications, as_of=as_of)}
+    with scopes_disabled():
+        latest: dict[int, Cycle] = {}
+        for row in Cycle.objects.filter(certification_id__in=[c.pk for c in certifications]).order_by("start"):
+            latest[row.certification_id] = row
     cpr_required: dict[int, bool] = {}
     out = {}
     for certification in certifications:
@@ -105,13 +139,10 @@ def certifications_standing(*, certifications: Iterable[Certification], as_of: d
         if organization.pk not in cpr_required:
             params = params_in_force(organization_id=organization.pk, on=as_of)
             cpr_required[organization.pk] = bool(params and params.cpr_aed_required)
-        item = progress.get(certification.pk)
-        status = item.result.status if item else ""
-        code = _STANDING_OF_STATUS.get(status, NO_CYCLE)
-        cycle = item.cycle if item else None
+        cycle = latest.get(certification.pk)
+        code = NO_CYCLE if cycle is None else standing_code(cycle=cycle, as_of=as_of)
         out[certification.pk] = Standing(
             code=code,
-            status=status,
             text=_standing_text(code, cycle, organization.short_name),
             as_of=as_of,
             cycle=cycle,

@@ -12,7 +12,7 @@ from accounts.services import log_action
 from certifications.exports.models import feed_token_hash
 from certifications.models import Certification, Cycle
 from certifications.proof.models import IssuedCredential, ShareLink
-from certifications.proof.selectors import certification_standing, share_link_for_token
+from certifications.proof.selectors import EMERITUS, certification_standing, share_link_for_token
 
 
 @transaction.atomic
@@ -92,7 +92,7 @@ def credential_issue(*, actor: User | None, certification: Certification, cycle:
         standing = certification_standing(certification=certification, as_of=today)
         if not standing.is_current:
             raise ValidationError({"cycle": f"No credential can be issued now. {standing.text}"})
-        if cycle.end < today:
+        if cycle.end < today and standing.code != EMERITUS:  # emeritus needs no renewal: its cycle stays valid
             raise ValidationError({"cycle": f"This cycle ended on {cycle.end:%B %-d, %Y}: it has no credential."})
         for _ in range(20):  # a random free place in the list; collisions are rare until it fills up
             try:

@@ -21,6 +21,12 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
+    path(
+        "certifications/<int:pk>/share-links/",
+        api.CertificationShareLinksApi.as_view(),
+        name="api-certification-share-links",
+    ),
+    path("share-links/<int:pk>/", api.ShareLinkRevokeApi.as_view(), name="api-share-link"),
     re_path(r"^verify/(?P<token>[^/]{1,200})$", api.VerifyApi.as_view(), name="api-verify"),
     path(
         "certifications/<int:pk>/credential",

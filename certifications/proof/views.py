@@ -2,6 +2,7 @@
 and the public documents a verifier fetches (DID document, JWKS, status lists, JSON-LD contexts)."""
 
 import json
+import re
 
 import segno
 from django import forms
@@ -19,13 +20,14 @@ from certifications.proof.credentials import (
     CONTEXT_FILES,
     OB_V3,
     PURPOSES,
+    STATUS_LIST_TTL_SECONDS,
     VC_V2,
     context_document,
     credential_jwt,
     credential_signed,
     status_list_credential,
 )
-from certifications.proof.selectors import certification_standing, public_proof, share_links_of
+from certifications.proof.selectors import certification_standing, credential_cycles, public_proof, share_links_of
 from certifications.proof.services import credential_issue, share_link_create, share_link_open, share_link_revoke
 from certifications.proof.signing import did_document, jwks
 from certifications.selectors import certification_cycle, certification_for_user
@@ -87,6 +89,7 @@ def certification_share(request, pk: int):
             "new_url": new_url,
             "qr": _qr(new_url) if new_url else None,
             "standing": standing,
+            "credential_cycles": credential_cycles(certification=certification, as_of=timezone.localdate()),
         },
     )
 
@@ -105,7 +108,7 @@ def certification_credential(request, pk: int, cycle_id: int, fmt: str):
         for message in error.messages:
             messages.error(request, message)
         return redirect("certification_share", pk=certification.pk)
-    name = f"{certification.display_code}-{cycle.start:%Y-%m-%d}"
+    name = re.sub(r"[^A-Za-z0-9-]", "", certification.display_code) + f"-{cycle.start:%Y-%m-%d}"
     if fmt == "jwt":
         response = HttpResponse(credential_jwt(issued=issued), content_type="application/vc+jwt")
         response["Content-Disposition"] = f'attachment; filename="{name}.jwt"'
@@ -157,7 +160,9 @@ def status_list(request, purpose: str):
     """A signed BitstringStatusListCredential, computed from the live statuses (kept 5 minutes by caches)."""
     if purpose not in PURPOSES:
         raise Http404("No such status list.")
-    return _public_json(status_list_credential(purpose=purpose), content_type="application/vc+ld+json")
+    return _public_json(
+        status_list_credential(purpose=purpose), content_type="application/vc+ld+json", max_age=STATUS_LIST_TTL_SECONDS
+    )
 
 
 @require_GET

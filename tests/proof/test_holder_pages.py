@@ -130,3 +130,52 @@ def test_the_contexts_are_served_from_the_shipped_files(client):
     assert "BitstringStatusListEntry" in json.loads(v2.content)["@context"]
     assert "AchievementSubject" in json.loads(ob.content)["@context"]
     assert client.get("/contexts/other.jsonld").status_code == 404
+
+
+def test_the_trainer_api_creates_lists_and_revokes_share_links(client, holder, other_trainer):
+    from rest_framework.authtoken.models import Token
+
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=holder['user']).key}"}
+    links = reverse("api-certification-share-links", args=[holder["acsm"].pk])
+    created = client.post(links, {"label": "Insurer"}, content_type="application/json", **headers)
+    assert created.status_code == 201
+    body = created.json()
+    assert body["label"] == "Insurer" and "/verify/" in body["url"]
+    assert client.get(body["url"]).status_code == 200
+    listed = client.get(links, **headers).json()
+    assert [x["id"] for x in listed] == [body["id"]] and "url" not in listed[0]  # the address only once
+    bad = client.post(links, {"label": "x" * 81}, content_type="application/json", **headers)
+    assert bad.status_code == 400 and "label" in bad.json()
+    other = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=other_trainer).key}"}
+    assert client.delete(reverse("api-share-link", args=[body["id"]]), **other).status_code == 404
+    assert client.delete(reverse("api-share-link", args=[body["id"]]), **headers).status_code == 204
+    assert client.get(body["url"]).status_code == 404
+
+
+def test_after_an_early_renewal_both_cycles_credentials_are_offered(client, holder):
+    import datetime as dt
+    from decimal import Decimal
+
+    from certifications.models import Cycle
+    from certifications.services import certification_renew
+    from tests.factories import ActivityFactory
+
+    renewed = certification_current_cycle(certification=holder["acsm"])
+    ActivityFactory(
+        user=holder["user"],
+        kind="approved_course",
+        awarding_org="ACSM",
+        amount=Decimal("45"),
+        completed_on=renewed.start,
+    )
+    certification_renew(actor=holder["user"], certification=holder["acsm"], on=dt.date.today())
+    following = Cycle.objects.filter(certification=holder["acsm"]).order_by("-start").first()
+    client.force_login(holder["user"])
+    body = client.get(reverse("certification_share", args=[holder["acsm"].pk])).content.decode()
+    for cycle in (renewed, following):
+        assert reverse("certification_credential", args=[holder["acsm"].pk, cycle.pk, "jwt"]) in body
+    from rest_framework.authtoken.models import Token
+
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=holder['user']).key}"}
+    document = client.get(reverse("api-certification-credential", args=[holder["acsm"].pk]), **headers).json()
+    assert document["validFrom"].startswith(renewed.start.isoformat())  # the one in effect today

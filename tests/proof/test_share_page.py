@@ -132,3 +132,42 @@ def test_an_expired_ace_certification_says_expired(shipped, trainer):
     standing = public_proof(link=link).standing
     assert standing.code == "expired" and standing.text.startswith("Expired on")
     assert not standing.cpr_aed_required  # ACE: no CPR/AED line
+
+
+def test_an_emeritus_certification_reads_as_emeritus_and_its_credential_has_no_end(shared):
+    """What the emeritus decision records (certifications.backoffice.services.emeritus_decide)."""
+    from certifications.models import Certification
+    from certifications.proof.credentials import credential_document
+    from certifications.proof.services import credential_issue
+
+    cycle = Cycle.objects.filter(certification=shared["acsm"]).get()
+    Cycle.objects.filter(pk=cycle.pk).update(recorded_status=Cycle.EMERITUS)
+    Certification.objects.filter(pk=shared["acsm"].pk).update(
+        emeritus_on=dt.date.today(), emeritus_code_suffix="-E", emeritus_name_suffix=" – Emeritus"
+    )
+    proof = public_proof(link=ShareLink.objects.get(pk=shared["link"].pk))
+    assert proof.standing.code == "emeritus" and proof.credential_code == "ACSM-CPT-E"
+    certification = Certification.objects.get(pk=shared["acsm"].pk)
+    cycle.refresh_from_db()
+    document = credential_document(
+        issued=credential_issue(actor=shared["user"], certification=certification, cycle=cycle)
+    )
+    assert "validUntil" not in document and document["credentialSubject"]["achievement"]["humanCode"] == "ACSM-CPT-E"
+
+
+def test_an_organizations_reinstatement_shows_at_once(client, shipped, trainer):
+    from certifications.backoffice.services import certification_reinstate
+    from certifications.models import Credential
+    from tests.factories import CertificationFactory, MembershipFactory
+
+    acsm = Credential.objects.get(code="ACSM-CPT")
+    lapsed = CertificationFactory(
+        user=trainer, credential=acsm, certified_on=dt.date.today() - dt.timedelta(days=4 * 365)
+    )
+    _, token = share_link_create(actor=trainer, certification=lapsed)
+    url = reverse("api-verify", kwargs={"token": token})
+    assert client.get(url).json()["status"] == "lapsed"
+    admin = MembershipFactory(organization=acsm.organization, role="admin").user
+    certification_reinstate(actor=admin, organization=acsm.organization, certification_id=lapsed.pk, on=dt.date.today())
+    data = client.get(url).json()
+    assert data["status"] == "current" and data["current_through"] > dt.date.today().isoformat()
