@@ -57,13 +57,30 @@ class User(AbstractUser):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def certifying(self):
+        """Certifying bodies only: the organizations a trainer's credentials, courses and petitions name."""
+        return self.filter(kind=Organization.CERTIFYING)
+
+    def employers(self):
+        return self.filter(kind=Organization.EMPLOYER)
+
+
 class Organization(models.Model):
-    """A tenant: a certifying body such as ACE or ACSM."""
+    """A tenant: a certifying body such as ACE or ACSM, or an employer (a gym, a chain of clubs) that
+    follows the certifications its trainers share with it. Both kinds have staff (`Membership`) and
+    are scoped the same way; `kind` decides which pages their staff may enter (`accounts.tenancy`)."""
+
+    CERTIFYING, EMPLOYER = "certifying", "employer"
+    KIND_CHOICES = [(CERTIFYING, "Certifying organization"), (EMPLOYER, "Employer")]
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=20, unique=True, help_text="e.g. ACE, ACSM")
+    kind = models.CharField(max_length=12, choices=KIND_CHOICES, default=CERTIFYING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["short_name"]
@@ -73,10 +90,11 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    """A staff member of one organization with one role."""
+    """A staff member of one organization with one role (employers: admin or manager)."""
 
-    ADMIN, REVIEWER, AUDITOR = "admin", "reviewer", "auditor"
-    ROLE_CHOICES = [(ADMIN, "Admin"), (REVIEWER, "Reviewer"), (AUDITOR, "Auditor")]
+    ADMIN, REVIEWER, AUDITOR, MANAGER = "admin", "reviewer", "auditor", "manager"
+    ROLE_CHOICES = [(ADMIN, "Admin"), (REVIEWER, "Reviewer"), (AUDITOR, "Auditor"), (MANAGER, "Manager")]
+    ROLES_BY_KIND = {Organization.CERTIFYING: (ADMIN, REVIEWER, AUDITOR), Organization.EMPLOYER: (ADMIN, MANAGER)}
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
@@ -90,6 +108,15 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.role}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.organization_id is None:
+            return  # the form reports the missing organization
+        allowed = self.ROLES_BY_KIND[self.organization.kind]
+        if self.role not in allowed:
+            raise ValidationError({"role": f"This organization's staff are {' or '.join(allowed)}."})
 
 
 class Provider(models.Model):
@@ -155,5 +182,5 @@ def action_label(action: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-from accounts.apikeys.models import ProviderApiKey  # noqa: E402, F401
+from accounts.apikeys.models import EmployerApiKey, ProviderApiKey  # noqa: E402, F401
 from accounts.notifications.models import Notification  # noqa: E402, F401

@@ -124,32 +124,34 @@ def provider_create(*, actor: User, organization: Organization, name: str, conta
     return provider
 
 
-def provider_api_key_create(*, actor: User, provider: Provider, name: str) -> tuple[ProviderApiKey, str]:
-    """A new API key for the provider: returns the row and the key itself, which is never shown again."""
+def api_key_issue(
+    *, model, actor: User | None, organization: Organization, action: str, name: str, data=None, **owner
+) -> tuple[Any, str]:
+    """A new API key of `model` for its owner (provider or employer): the row and the key itself, never shown again."""
     prefix, raw = api_key_generate()
-    api_key = ProviderApiKey.objects.create(
-        provider=provider, name=name.strip(), prefix=prefix, key_hash=api_key_hash(raw), created_by=actor
+    api_key = model.objects.create(
+        name=name.strip(), prefix=prefix, key_hash=api_key_hash(raw), created_by=actor, **owner
     )
     log_action(
         actor=actor,
-        action="provider.api_key_created",
+        action=action,
         obj=api_key,
-        organization=provider.organization,
-        data={"after": {"provider": provider.name, "name": api_key.name, "prefix": prefix}},
+        organization=organization,
+        data={"after": {**(data or {}), "name": api_key.name, "prefix": prefix}},
     )
     return api_key, raw
 
 
-def provider_api_key_revoke(*, actor: User, api_key: ProviderApiKey) -> ProviderApiKey:
+def api_key_retire(*, actor: User | None, api_key, organization: Organization, action: str):
     """Revoke a key at once: the next request with it is a 401."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
         log_action(
             actor=actor,
-            action="provider.api_key_revoked",
+            action=action,
             obj=api_key,
-            organization=api_key.provider.organization,
+            organization=organization,
             data={"before": {"revoked_at": None}, "after": {"revoked_at": api_key.revoked_at.isoformat()}},
         )
     return api_key
@@ -187,3 +189,23 @@ def provider_staff_remove(*, actor: User, provider: Provider, user: User) -> Non
             subject_user=user,
             data={"provider": provider.name, "before": {"staff": user.email}},
         )
+
+
+def provider_api_key_create(*, actor: User, provider: Provider, name: str) -> tuple[ProviderApiKey, str]:
+    """A new API key for the provider: returns the row and the key itself, which is never shown again."""
+    return api_key_issue(
+        model=ProviderApiKey,
+        actor=actor,
+        organization=provider.organization,
+        action="provider.api_key_created",
+        name=name,
+        data={"provider": provider.name},
+        provider=provider,
+    )
+
+
+def provider_api_key_revoke(*, actor: User, api_key: ProviderApiKey) -> ProviderApiKey:
+    """Revoke a key at once: the next request with it is a 401."""
+    return api_key_retire(
+        actor=actor, api_key=api_key, organization=api_key.provider.organization, action="provider.api_key_revoked"
+    )

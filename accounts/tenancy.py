@@ -1,5 +1,9 @@
 """The one place where organization staff are admitted: membership, role, MFA, then the scope; and the one
-place where a course provider's staff are admitted to its portal."""
+place where a course provider's staff are admitted to its portal.
+
+Both kinds of tenant come in here: certifying organizations (the back office, `/org/<slug>/`) and
+employers (`/employer/<slug>/`). A view names the kind it serves; staff of the other kind get the
+same 404 as outsiders, so an employer's staff never see a back office and the reverse."""
 
 from functools import wraps
 
@@ -12,16 +16,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Membership, Provider
+from accounts.models import Membership, Organization, Provider
 from cectracker.forms import add_service_errors
 
 
-def staff_membership(user, org_slug: str) -> Membership | None:
-    """The user's membership of the organization with this slug, or None."""
+def staff_membership(user, org_slug: str, kind: str = Organization.CERTIFYING) -> Membership | None:
+    """The user's membership of the organization of this kind with this slug, or None."""
     if not user.is_authenticated:
         return None
     with scopes_disabled():
-        return Membership.objects.select_related("organization").filter(user=user, organization__slug=org_slug).first()
+        return (
+            Membership.objects.select_related("organization")
+            .filter(user=user, organization__slug=org_slug, organization__kind=kind)
+            .first()
+        )
 
 
 def mfa_satisfied(user, membership: Membership) -> bool:
@@ -33,8 +41,9 @@ def mfa_satisfied(user, membership: Membership) -> bool:
     return is_mfa_enabled(user)
 
 
-def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None):
-    """Decorate a view under /org/<org_slug>/: outsiders get 404, members without the role 403.
+def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None, kind: str = Organization.CERTIFYING):
+    """Decorate a view under /org/<org_slug>/ (or /employer/<org_slug>/ with `kind=Organization.EMPLOYER`):
+    outsiders and staff of the other kind of tenant get 404, members without the role 403.
 
     `owned` names the model and URL argument of the object the view acts on: it is looked up in the
     organization before the role is checked, so another organization's or a missing id is a 404 for
@@ -45,7 +54,7 @@ def staff_view(*roles: str, owned: tuple[type[Model], str] | None = None):
         @wraps(view)
         @login_required
         def wrapper(request, org_slug, *args, **kwargs):
-            membership = staff_membership(request.user, org_slug)
+            membership = staff_membership(request.user, org_slug, kind)
             if membership is None:
                 raise Http404("No such organization.")
             if roles and membership.role not in roles:

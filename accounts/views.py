@@ -36,6 +36,8 @@ def home(request):
         membership = None if has_certifications else request.user.memberships.select_related("organization").first()
         provider = None if has_certifications else request.user.providers.filter(is_active=True).first()
     if membership is not None:
+        if membership.organization.kind == membership.organization.EMPLOYER:
+            return redirect("employer_roster", membership.organization.slug)
         return redirect("org_home", membership.organization.slug)
     if provider is not None:
         return redirect("provider_home", provider.pk)

@@ -6,12 +6,14 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from certifications.proof.urls import api_urlpatterns
+from employers.urls import api_urlpatterns as employer_api_urlpatterns
 
 urlpatterns = [
     path("", include("certifications.api.urls")),
     path("", include("credits.api.urls")),
     path("", include("audits.api.urls")),
     path("", include(api_urlpatterns)),  # proof of certification: verify links, credentials
+    path("employer/", include(employer_api_urlpatterns)),
 ]
 
 

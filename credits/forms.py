@@ -76,7 +76,7 @@ class ActivityForm(forms.Form):
 
     def _field(self, name: str, kind: str, help_text: str) -> forms.Field:
         if name == "awarding_org" and kind == "approved_course":
-            orgs = [(o.short_name, o.short_name) for o in Organization.objects.order_by("short_name")]
+            orgs = [(o.short_name, o.short_name) for o in Organization.objects.certifying().order_by("short_name")]
             return forms.ChoiceField(
                 label="Approved by",
                 choices=[("", "Choose…"), *orgs],

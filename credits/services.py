@@ -105,7 +105,7 @@ def _clean(*, values: dict[str, Any]) -> dict[str, Any]:
 
 def _clean_approved_course(clean: dict[str, Any], errors: dict[str, list[str]]) -> None:
     """Canonical organization name; course number in its format; title and CECs from its catalog."""
-    organization = Organization.objects.filter(short_name__iexact=clean["awarding_org"]).first()
+    organization = Organization.objects.certifying().filter(short_name__iexact=clean["awarding_org"]).first()
     if organization is None:
         errors.setdefault("awarding_org", []).append("Choose the organization that approved the course.")
         return

@@ -176,7 +176,9 @@ def activity_delete(request, pk):
 @require_GET
 def course_lookup(request):
     """htmx, as the person types: is this course number well formed, known, and what is it worth?"""
-    organization = Organization.objects.filter(short_name__iexact=request.GET.get("awarding_org", "").strip()).first()
+    organization = (
+        Organization.objects.certifying().filter(short_name__iexact=request.GET.get("awarding_org", "").strip()).first()
+    )
     result = None
     if organization is not None:
         result = selectors.course_lookup(number=request.GET.get("course_number", ""), organization=organization)

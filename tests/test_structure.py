@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "certifications", "credits", "audits", "cectracker")
+APPS = ("accounts", "certifications", "credits", "audits", "employers", "cectracker")
 
 
 def _modules() -> dict[str, Path]:
@@ -132,6 +132,7 @@ def test_tasks_keep_the_names_they_were_published_under(settings):
         "credits.tasks.completions_notify_task",
         "credits.tasks.idempotency_keys_purge_task",
         "credits.providers.services.roster_upload_process_task",
+        "employers.tasks.employer_digests_task",
     } <= names
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
 

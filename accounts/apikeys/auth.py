@@ -1,4 +1,4 @@
-"""Provider API keys on the wire: `Authorization: Bearer <key>`, a permission and a per-key throttle."""
+"""Provider and employer API keys on the wire: `Authorization: Bearer <key>`, a permission and a per-key throttle."""
 
 from datetime import timedelta
 
@@ -9,16 +9,22 @@ from django_scopes import scopes_disabled
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from accounts.apikeys.models import ProviderApiKey, api_key_prefix
+from accounts.apikeys.models import EmployerApiKey, ProviderApiKey, api_key_prefix
 
 # last_used_at is written at most this often per key, so a busy integration costs no write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class ProviderKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticates a provider's API key; any other Authorization scheme (e.g. `Token`) is left to others."""
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticates an API key of `model`; any other Authorization scheme (e.g. `Token`) is left to others."""
 
     keyword = "Bearer"
+    model: type = ProviderApiKey
+    related = "provider__organization"
+    realm = "provider-api"
+
+    def usable(self, key) -> bool:
+        return key.is_active
 
     def authenticate(self, request):
         parts = authentication.get_authorization_header(request).split()
@@ -32,23 +38,34 @@ class ProviderKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid API key.") from None
         prefix = api_key_prefix(raw)
         with scopes_disabled():
-            key = (
-                ProviderApiKey.objects.select_related("provider__organization").filter(prefix=prefix).first()
-                if prefix
-                else None
-            )
-        if key is None or not key.matches(raw) or not key.is_active or not key.provider.is_active:
+            key = self.model.objects.select_related(self.related).filter(prefix=prefix).first() if prefix else None
+        if key is None or not key.matches(raw) or not self.usable(key):
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
             with scopes_disabled():
-                ProviderApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+                self.model.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
         # A key is not a person: request.user stays anonymous, request.auth is the key.
         return AnonymousUser(), key
 
     def authenticate_header(self, request):
-        return f'{self.keyword} realm="provider-api"'
+        return f'{self.keyword} realm="{self.realm}"'
+
+
+class ProviderKeyAuthentication(ApiKeyAuthentication):
+    """A course provider's key (an inactive provider's keys are refused)."""
+
+    def usable(self, key) -> bool:
+        return key.is_active and key.provider.is_active
+
+
+class EmployerKeyAuthentication(ApiKeyAuthentication):
+    """An employer's key: it reads that employer's roster."""
+
+    model = EmployerApiKey
+    related = "organization"
+    realm = "employer-api"
 
 
 class IsProviderKey(permissions.BasePermission):
@@ -58,18 +75,36 @@ class IsProviderKey(permissions.BasePermission):
         return isinstance(request.auth, ProviderApiKey)
 
 
+class IsEmployerKey(permissions.BasePermission):
+    """Only requests authenticated with an employer API key."""
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, EmployerApiKey)
+
+
 class ProviderKeyThrottle(throttling.SimpleRateThrottle):
     """Requests per API key, counted in the shared (Redis) cache; 429 with Retry-After beyond the rate."""
 
     scope = "provider"
+    model: type = ProviderApiKey
 
     def get_rate(self):
         return settings.CECT_PROVIDER_API_RATE
 
     def get_cache_key(self, request, view):
-        if not isinstance(request.auth, ProviderApiKey):
+        if not isinstance(request.auth, self.model):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class EmployerKeyThrottle(ProviderKeyThrottle):
+    """The same per-key limit for employer keys, counted apart."""
+
+    scope = "employer"
+    model = EmployerApiKey
+
+    def get_rate(self):
+        return settings.CECT_EMPLOYER_API_RATE
 
 
 class ProviderKeyScheme(OpenApiAuthenticationExtension):
@@ -83,4 +118,16 @@ class ProviderKeyScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": "A provider API key, created by the organization's admin: `Authorization: Bearer cect_…`.",
+        }
+
+
+class EmployerKeyScheme(ProviderKeyScheme):
+    target_class = "accounts.apikeys.auth.EmployerKeyAuthentication"
+    name = "EmployerKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An employer API key, created by the employer's admin: `Authorization: Bearer cect_…`.",
         }

@@ -1,4 +1,4 @@
-"""API keys of course providers: shown once, stored as a SHA-256 of a high-entropy secret."""
+"""API keys of course providers and employers: shown once, stored as a SHA-256 of a high-entropy secret."""
 
 import hashlib
 import hmac
@@ -32,10 +32,9 @@ def api_key_prefix(raw: str) -> str | None:
     return prefix
 
 
-class ProviderApiKey(models.Model):
-    """A provider's key for the REST API; it acts for that provider (and so its organization) only."""
+class ApiKey(models.Model):
+    """A key for the REST API (shown once, only its hash kept); each kind of key acts for one tenant."""
 
-    provider = models.ForeignKey("accounts.Provider", on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, help_text="What the key is for, e.g. the LMS integration.")
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
@@ -46,11 +45,9 @@ class ProviderApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(organization="provider__organization")
-
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        verbose_name = "provider API key"
 
     def __str__(self):
         return f"{KEY_PREFIX}{self.prefix}… ({self.name})"
@@ -62,3 +59,25 @@ class ProviderApiKey(models.Model):
     def matches(self, raw: str) -> bool:
         """Constant-time comparison of a presented key with the stored hash."""
         return hmac.compare_digest(self.key_hash, api_key_hash(raw))
+
+
+class ProviderApiKey(ApiKey):
+    """A provider's key for the REST API; it acts for that provider (and so its organization) only."""
+
+    provider = models.ForeignKey("accounts.Provider", on_delete=models.CASCADE, related_name="api_keys")
+
+    objects = ScopedManager(organization="provider__organization")
+
+    class Meta(ApiKey.Meta):
+        verbose_name = "provider API key"
+
+
+class EmployerApiKey(ApiKey):
+    """An employer's key for its roster API (HR systems); it reads that employer's roster only."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="employer_keys")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta(ApiKey.Meta):
+        verbose_name = "employer API key"

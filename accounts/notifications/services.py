@@ -39,6 +39,9 @@ KINDS: dict[str, str] = {
     "petition_decided": "Petition decided",
     "completion_added": "A provider reported a completion",
     "staff_digest": "Daily digest for organization staff",
+    "employer_invite": "An employer asks you to share certifications",
+    "employer_message": "Messages from employers you share certifications with",
+    "employer_digest": "Weekly roster digest for employer admins",
 }
 CHANNELS = ("email", "in_app")
 UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "certifications",
     "credits",
     "audits",
+    "employers",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,8 @@ REST_FRAMEWORK = {
 }
 # Provider API requests per key (DRF rate syntax), counted in the default cache.
 CECT_PROVIDER_API_RATE = env("PROVIDER_API_RATE", default="600/min")
+# Employer roster API requests per key.
+CECT_EMPLOYER_API_RATE = env("EMPLOYER_API_RATE", default="600/min")
 # How long a provider's Idempotency-Key and its first answer are kept.
 CECT_IDEMPOTENCY_KEY_HOURS = 24
 SPECTACULAR_SETTINGS = {
@@ -253,6 +256,7 @@ CELERY_IMPORTS = [
     "certifications.reminders",
     "certifications.statements.services",
     "credits.providers.services",
+    "employers.digest",
 ]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -273,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "statements-nightly-verify": {
         "task": "certifications.statements.verify_task",
         "schedule": crontab(minute=15, hour=3),
+    },
+    # Employers' admins get one digest a week (Monday morning in the Americas); a second run that week adds nothing.
+    "employer-weekly-digest": {
+        "task": "employers.tasks.employer_digests_task",
+        "schedule": crontab(minute=0, hour=12, day_of_week="mon"),
     },
 }
 

@@ -194,7 +194,9 @@ class ActivityPetitionApi(TrainerApi):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         name = data["organization"].strip()
-        organization = Organization.objects.filter(Q(short_name__iexact=name) | Q(slug__iexact=name)).first()
+        organization = (
+            Organization.objects.certifying().filter(Q(short_name__iexact=name) | Q(slug__iexact=name)).first()
+        )
         if organization is None:
             raise ValidationError({"organization": ["No organization by that name."]})
         petition = services.petition_submit(

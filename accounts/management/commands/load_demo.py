@@ -67,4 +67,10 @@ class Command(BaseCommand):
         renewer = demo_user("riley@cectracker.demo", "Riley Renewer")
         logins.insert(1, ("riley@cectracker.demo", "trainer whose ACSM renewal was selected for audit"))
         load_back_office_demo(trainer=trainer, renewer=renewer, organizations=orgs)
+        from employers.demo import load_employer_demo
+
+        gym_admin = demo_user("admin@northside.demo", "Nia Northside")
+        gym_manager = demo_user("manager@northside.demo", "Max Manager")
+        load_employer_demo(admin=gym_admin, manager=gym_manager, trainers=[trainer, renewer])
+        logins += [("admin@northside.demo", "gym admin: the trainer roster"), ("manager@northside.demo", "gym manager")]
         return logins
