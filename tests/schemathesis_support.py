@@ -51,8 +51,8 @@ def run_schemathesis(
     """Fuzz every operation whose path matches `path_regex`; returns how many operations were exercised.
 
     `headers` go with every request (e.g. a provider's API key), or `headers_for(operation)` picks them;
-    `path_values` (path parameter name -> a real object's value, by path) replace generated ones in
-    positive cases, so the real objects are exercised too; `max_examples` bounds each operation and mode;
+    `path_values` (by "METHOD path" or by path: path parameter name -> a real object's value) replace
+    generated ones in positive cases, so the real objects are exercised too; `max_examples` bounds each operation and mode;
     `statuses` counts the answers by ("GET /path", status), to show the calls got past authentication."""
     schema = schemathesis.openapi.from_dict(served_schema()).include(path_regex=path_regex)
     schema.app = get_wsgi_application()
@@ -66,11 +66,16 @@ def run_schemathesis(
                     mode=mode,
                     max_examples=max_examples,
                     headers=headers_for(operation) if headers_for else headers,
-                    path_values=(path_values or {}).get(operation.path, {}) if mode == GenerationMode.POSITIVE else {},
+                    path_values=_values_for(operation, path_values) if mode == GenerationMode.POSITIVE else {},
                     checks=checks,
                     statuses=statuses if statuses is not None else Counter(),
                 )
     return len(operations)
+
+
+def _values_for(operation, path_values: dict[str, Any] | None) -> dict[str, Any]:
+    path_values = path_values or {}
+    return path_values.get(f"{operation.method.upper()} {operation.path}", path_values.get(operation.path, {}))
 
 
 @contextmanager

@@ -32,7 +32,10 @@ def world(org_a, org_b, admin_a, provider_a, trainer):
     certification = CertificationFactory(
         user=trainer, credential=Credential.objects.get(code="ACE-CPT"), certified_on=dt.date(2025, 1, 1)
     )
-    activity = ActivityFactory(user=trainer, kind="teaching", amount=Decimal("1"), completed_on=dt.date(2025, 3, 1))
+    activity, doomed = (
+        ActivityFactory(user=trainer, kind="teaching", amount=Decimal("1"), completed_on=dt.date(2025, 3, 1))
+        for _ in range(2)
+    )
     evidence = Evidence(activity=activity, original_name="a.pdf", content_type="application/pdf", size=3, sha256="0")
     evidence.file.save("a.pdf", ContentFile(b"%PDF"), save=True)
     course = ApprovedCourseFactory(organization=org_a, provider=provider_a, course_number="CEP123456", amount="0.8")
@@ -51,6 +54,8 @@ def world(org_a, org_b, admin_a, provider_a, trainer):
             "/api/v1/activities/{id}/": {"id": activity.pk},
             "/api/v1/activities/{id}/evidence/": {"id": activity.pk},
             "/api/v1/activities/{id}/petitions/": {"id": activity.pk},
+            # DELETE finds objects of its own: the other operations keep theirs whatever the order.
+            "DELETE /api/v1/activities/{id}/": {"id": doomed.pk},
             "/api/v1/evidence/{id}/": {"id": evidence.pk},
             "/api/v1/provider/courses/{course_number}": {"course_number": course.course_number},
             "/api/v1/provider/courses/{course_number}/retire": {"course_number": course.course_number},
