@@ -47,13 +47,15 @@ def run_schemathesis(
     path_values: dict[str, Any] | None = None,
     checks: list | None = None,
     statuses: Counter | None = None,
+    derandomize: bool = True,
 ) -> int:
     """Fuzz every operation whose path matches `path_regex`; returns how many operations were exercised.
 
     `headers` go with every request (e.g. a provider's API key), or `headers_for(operation)` picks them;
     `path_values` (by "METHOD path" or by path: path parameter name -> a real object's value) replace
     generated ones in positive cases, so the real objects are exercised too; `max_examples` bounds each operation and mode;
-    `statuses` counts the answers by ("GET /path", status), to show the calls got past authentication."""
+    `statuses` counts the answers by ("GET /path", status), to show the calls got past authentication;
+    `derandomize` (the default) makes the suite's run the same every time; deep runs explore at random."""
     schema = schemathesis.openapi.from_dict(served_schema()).include(path_regex=path_regex)
     schema.app = get_wsgi_application()
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -69,6 +71,7 @@ def run_schemathesis(
                     path_values=_values_for(operation, path_values) if mode == GenerationMode.POSITIVE else {},
                     checks=checks,
                     statuses=statuses if statuses is not None else Counter(),
+                    derandomize=derandomize,
                 )
     return len(operations)
 
@@ -90,12 +93,15 @@ def _keep_test_connection():
         signals.request_finished.connect(close_old_connections)
 
 
-def _fuzz(operation, *, mode: GenerationMode, max_examples: int, headers, path_values, checks, statuses) -> None:
+def _fuzz(
+    operation, *, mode: GenerationMode, max_examples: int, headers, path_values, checks, statuses, derandomize
+) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=max_examples,
         deadline=None,
         database=None,
+        derandomize=derandomize,
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
