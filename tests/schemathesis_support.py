@@ -53,7 +53,8 @@ def run_schemathesis(
 
     `headers` go with every request (e.g. a provider's API key), or `headers_for(operation)` picks them;
     `path_values` (by "METHOD path" or by path: path parameter name -> a real object's value) replace
-    generated ones in positive cases, so the real objects are exercised too; `max_examples` bounds each operation and mode;
+    generated ones in positive cases, so the real objects are exercised too; `max_examples` bounds each
+    operation and mode;
     `statuses` counts the answers by ("GET /path", status), to show the calls got past authentication;
     `derandomize` (the default) makes the suite's run the same every time; deep runs explore at random."""
     schema = schemathesis.openapi.from_dict(served_schema()).include(path_regex=path_regex)

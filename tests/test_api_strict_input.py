@@ -130,3 +130,14 @@ def test_a_parameter_a_list_does_not_declare_is_a_400_naming_it(trainer_api, pat
     response = trainer_api.get(f"{path}?limit=5&colour=red")
     assert response.status_code == 400 and list(response.json()) == ["colour"]
     assert "limit" in response.json()["colour"][0] and "offset" in response.json()["colour"][0]
+
+
+def test_json_bodies_take_the_types_the_schema_declares(trainer_api, provider_api, provider_a):
+    activity = {"kind": "teaching", "completed_on": "2025-03-01", "amount": "1"}
+    response = trainer_api.post("/api/v1/activities/", {**activity, "notes": 0.0, "title": True}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"notes", "title"}, response.content
+    assert trainer_api.post("/api/v1/activities/", {**activity, "notes": "0.0"}, format="json").status_code == 201
+    assert trainer_api.post("/api/v1/activities/", {**activity, "notes": "x"}).status_code == 201  # a form: all text
+    course = {"course_number": "CEP333333", "title": "T", "amount": "0.5"}
+    response = provider_api.post("/api/v1/provider/courses", {**course, "multi_session": "yes"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["multi_session"], response.content

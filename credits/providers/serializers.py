@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from cectracker.serializers import JSONInputSerializer
 from credits.models import ApprovedCourse
 from credits.providers.services import MAX_COMPLETIONS
 
@@ -18,7 +19,7 @@ class CourseOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseCreateSerializer(serializers.Serializer):
+class CourseCreateSerializer(JSONInputSerializer):
     course_number = serializers.CharField(
         max_length=40, help_text="The organization's format (ACE: CEP, CP, CA, CS or CL and 5–6 digits)."
     )
@@ -31,7 +32,7 @@ class CourseCreateSerializer(serializers.Serializer):
     )
 
 
-class CourseUpdateSerializer(serializers.Serializer):
+class CourseUpdateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=300, required=False)
     amount = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text=AMOUNT_HELP
@@ -132,7 +133,7 @@ class CompletionQuerySerializer(serializers.Serializer):
     course_number = serializers.CharField(max_length=50, required=False, help_text="Only this course.")
 
 
-class VoidSerializer(serializers.Serializer):
+class VoidSerializer(JSONInputSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
