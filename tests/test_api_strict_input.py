@@ -136,6 +136,8 @@ def test_json_bodies_take_the_types_the_schema_declares(trainer_api, provider_ap
     activity = {"kind": "teaching", "completed_on": "2025-03-01", "amount": "1"}
     response = trainer_api.post("/api/v1/activities/", {**activity, "notes": 0.0, "title": True}, format="json")
     assert response.status_code == 400 and set(response.json()) == {"notes", "title"}, response.content
+    response = trainer_api.post("/api/v1/activities/", {**activity, "amount": "", "hours": ""}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"amount", "hours"}, response.content
     assert trainer_api.post("/api/v1/activities/", {**activity, "notes": "0.0"}, format="json").status_code == 201
     assert trainer_api.post("/api/v1/activities/", {**activity, "notes": "x"}).status_code == 201  # a form: all text
     course = {"course_number": "CEP333333", "title": "T", "amount": "0.5"}
