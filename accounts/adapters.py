@@ -11,6 +11,16 @@ def site() -> SimpleNamespace:
     return SimpleNamespace(name=settings.CECT_SITE_NAME, domain=urlsplit(settings.CECT_SITE_URL).netloc)
 
 
+def site_link(url: str, *, request_host: str | None) -> str:
+    """A link allauth built from the request's host, moved to SITE_URL: every email link starts there."""
+    parts = urlsplit(url)
+    if request_host is None or parts.scheme not in ("http", "https") or parts.netloc != request_host:
+        return url
+    from accounts.notifications.services import absolute
+
+    return absolute(parts._replace(scheme="", netloc="").geturl())
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Sends allauth's mail through Celery, after the transaction that asked for it commits."""
 
@@ -18,7 +28,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{settings.CECT_SITE_NAME}] {subject}"
 
     def send_mail(self, template_prefix, email, context):
-        context = {**context, "current_site": site()}
+        # allauth builds its links (confirm, reset, sign up) from the request's host; emails use SITE_URL.
+        request = context.get("request") or self.request
+        host = request.get_host() if request is not None else None
+        links = {k: site_link(v, request_host=host) for k, v in context.items() if isinstance(v, str)}
+        context = {**context, **links, "current_site": site()}
         msg = self.render_mail(template_prefix, email, context)
         from accounts.notifications.services import send_email_task
 

@@ -26,6 +26,29 @@ class RejectNulMiddleware:
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
+class ApiJsonErrorsMiddleware:
+    """Every answer under /api/ is JSON: Django's own error pages (a path no API route matches, a method a
+    plain view refuses, a server error) become `{"detail": ...}` with the same status. The schema's Swagger
+    UI (/api/docs/) is a page and stays one; so does any successful answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/")
+        ):
+            json_response = JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response
+
+
 class TenantScopeMiddleware:
     """Every request starts in an empty scope: organization data is reachable only inside the scope
     a staff view enters, or through selectors that filter by the requesting user themselves."""

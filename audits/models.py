@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_scopes import ScopedManager
 
 from accounts.models import Organization
@@ -79,6 +80,10 @@ class AuditPacket(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its task was last sent, and how many times it was sent again after a worker died: only the
+    # message of the latest attempt may render it (audits.services.audit_packets_requeue).
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempt = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

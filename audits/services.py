@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -245,16 +247,18 @@ def audit_packet_request(*, actor: User, audit: Audit) -> AuditPacket:
     return packet
 
 
-def audit_packet_render(*, packet_id: int) -> AuditPacket:
-    """Render the packet (idempotent: a done packet is left alone; a redelivered running one renders again)."""
+def audit_packet_render(*, packet_id: int, attempt: int = 0) -> AuditPacket:
+    """Render the packet (idempotent: a done packet is left alone; a redelivered running one renders again).
+
+    Only the message of the packet's latest `attempt` renders: one sent before a re-queue does nothing."""
     from django.core.files.base import ContentFile
 
     from audits.packet import packet_pdf
 
     with scopes_disabled():
-        claimed = AuditPacket.objects.filter(pk=packet_id, state__in=[AuditPacket.QUEUED, AuditPacket.RUNNING]).update(
-            state=AuditPacket.RUNNING, started_at=timezone.now(), error=""
-        )
+        claimed = AuditPacket.objects.filter(
+            pk=packet_id, state__in=[AuditPacket.QUEUED, AuditPacket.RUNNING], attempt=attempt
+        ).update(state=AuditPacket.RUNNING, started_at=timezone.now(), error="")
         packet = AuditPacket.objects.select_related("audit").get(pk=packet_id)
         if not claimed:
             return packet
@@ -271,6 +275,36 @@ def audit_packet_render(*, packet_id: int) -> AuditPacket:
     return packet
 
 
+# A packet task never runs longer than the hard time limit: running (or waiting in the queue) well past it,
+# its worker died with it (a whole worker killed: the broker would hold the message for its visibility
+# timeout). The beat task below sends it again every few minutes, at most PACKET_MAX_ATTEMPTS times.
+PACKET_STUCK_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 300)
+PACKET_MAX_ATTEMPTS = 3
+
+
+def audit_packets_requeue(*, now=None) -> dict[str, int]:
+    """Send again the packets stuck queued or running past PACKET_STUCK_AFTER; fail those sent too often.
+
+    Idempotent: each packet is claimed by a conditional update on its attempt, so running it twice (or
+    two beats at once) sends one message; the message of an earlier attempt then renders nothing."""
+    now = now or timezone.now()
+    cutoff = now - PACKET_STUCK_AFTER
+    counts = {"requeued": 0, "failed": 0}
+    with scopes_disabled():
+        stuck = AuditPacket.objects.filter(
+            Q(state=AuditPacket.RUNNING, started_at__lt=cutoff) | Q(state=AuditPacket.QUEUED, queued_at__lt=cutoff)
+        ).values_list("pk", "state", "attempt")
+        for pk, state, attempt in list(stuck):
+            same = AuditPacket.objects.filter(pk=pk, state=state, attempt=attempt)
+            if attempt + 1 >= PACKET_MAX_ATTEMPTS:
+                error = f"The worker rendering it stopped {attempt + 1} times; request a new packet."
+                counts["failed"] += same.update(state=AuditPacket.FAILED, error=error, finished_at=now)
+            elif same.update(state=AuditPacket.QUEUED, attempt=attempt + 1, queued_at=now, started_at=None):
+                counts["requeued"] += 1
+                transaction.on_commit(lambda pk=pk, attempt=attempt: audit_packet_task.delay(pk, attempt + 1))
+    return counts
+
+
 # Celery tasks: thin, take ids, call the service above. Each keeps the name it was first
 # published under, because beat rows and queued messages carry it.
 
@@ -280,8 +314,13 @@ _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_ba
 
 
 @shared_task(name="audits.tasks.audit_packet_task", acks_late=True, reject_on_worker_lost=True, **_RETRY)
-def audit_packet_task(packet_id: int) -> str:
-    return audit_packet_render(packet_id=packet_id).state
+def audit_packet_task(packet_id: int, attempt: int = 0) -> str:
+    return audit_packet_render(packet_id=packet_id, attempt=attempt).state
+
+
+@shared_task(name="audits.tasks.audit_packets_requeue_task", acks_late=True, **_RETRY)
+def audit_packets_requeue_task() -> dict:
+    return audit_packets_requeue()
 
 
 @shared_task(name="audits.tasks.audits_sweep_task", acks_late=True, **_RETRY)

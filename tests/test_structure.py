@@ -128,6 +128,7 @@ def test_tasks_keep_the_names_they_were_published_under(settings):
         "accounts.tasks.notification_send_task",
         "audits.tasks.audit_packet_task",
         "audits.tasks.audits_sweep_task",
+        "audits.tasks.audit_packets_requeue_task",
         "certifications.tasks.reminders_sweep_task",
         "credits.tasks.completions_notify_task",
         "credits.tasks.idempotency_keys_purge_task",

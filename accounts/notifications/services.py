@@ -398,7 +398,7 @@ def notifications_mark_all_read(*, user) -> int:
     bind=True,
     autoretry_for=(OSError,),
     retry_backoff=30,
-    retry_backoff_max=1800,
+    retry_backoff_max=settings.CECT_TASK_RETRY_DELAY_MAX,
     max_retries=8,
 )
 def send_email_task(self, *, subject: str, body: str, to: list[str], html: str | None = None) -> None:
@@ -414,8 +414,8 @@ def send_email_task(self, *, subject: str, body: str, to: list[str], html: str |
     bind=True,
     acks_late=True,
     autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=30,  # 30 s, 60 s, 120 s, ... capped below half the Redis visibility timeout
-    retry_backoff_max=1800,
+    retry_backoff=30,  # 30 s, 60 s, 120 s, ... capped at half the Redis visibility timeout
+    retry_backoff_max=settings.CECT_TASK_RETRY_DELAY_MAX,
     retry_jitter=True,
     max_retries=8,
 )

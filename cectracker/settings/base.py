@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.ApiJsonErrorsMiddleware",
     "accounts.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,10 +246,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 600  # the longest job (an audit packet) is killed after this
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: PDF rendering workers recycle
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The longest retry delay of any task (exponential backoff stops growing here).
+CECT_TASK_RETRY_DELAY_MAX = 900
+# Redis hands an unacknowledged message to another worker after the visibility timeout: it must outlast
+# the longest job (or a live one would run twice) and twice the longest retry delay (or a waiting retry
+# is delivered again and again). 30 minutes: three times the packet's time limit. A worker killed whole
+# leaves its messages unacknowledged that long; audit packets come back sooner, through the
+# audit-packets-requeue beat task (audits.services.audit_packets_requeue).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(3 * CELERY_TASK_TIME_LIMIT, 2 * CECT_TASK_RETRY_DELAY_MAX),
+}
 # Tasks are defined beside the services they run (as pretix does); a worker imports these modules.
 CELERY_IMPORTS = [
     "accounts.notifications.services",
@@ -283,6 +293,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "employers.tasks.employer_digests_task",
         "schedule": crontab(minute=0, hour=12, day_of_week="mon"),
     },
+    # Audit packets whose worker died (queued or running past the task time limit) are sent again.
+    "audit-packets-requeue": {"task": "audits.tasks.audit_packets_requeue_task", "schedule": 300.0},
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from django_scopes import scopes_disabled
 from rest_framework import serializers
 
+from cectracker.serializers import JSONInputSerializer
 from certifications.models import Certification, Credential
 from certifications.rules.engine import REASONS, STATUSES
 from certifications.selectors import rule_versions
@@ -10,7 +11,7 @@ from certifications.selectors import rule_versions
 ISO = ["iso-8601"]  # the API takes ISO dates only (RULES §8); MM/DD/YYYY is for the browser forms
 
 
-class CertificationCreateInput(serializers.Serializer):
+class CertificationCreateInput(JSONInputSerializer):
     credential = serializers.CharField(max_length=20, help_text="Credential code, e.g. ACE-CPT or ACSM-CPT.")
     number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     certified_on = serializers.DateField(input_formats=ISO, help_text="The date first certified (YYYY-MM-DD).")

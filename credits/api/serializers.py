@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cectracker.serializers import JSONInputSerializer
 from certifications.models import Credential
 from credits.kinds import LOGGABLE_KINDS
 from credits.models import Activity, Evidence, Petition
@@ -40,7 +41,7 @@ class CredentialCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data.strip().upper())
 
 
-class ActivityInputSerializer(serializers.Serializer):
+class ActivityInputSerializer(JSONInputSerializer):
     kind = serializers.ChoiceField(choices=LOGGABLE_KINDS)
     completed_on = serializers.DateField(input_formats=["iso-8601"], help_text="ISO date, YYYY-MM-DD.")
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -91,7 +92,7 @@ class PetitionOutputSerializer(serializers.ModelSerializer):
         fields += ["created_at", "decided_at"]
 
 
-class PetitionInputSerializer(serializers.Serializer):
+class PetitionInputSerializer(JSONInputSerializer):
     organization = serializers.CharField(max_length=20, help_text="Organization short name or slug, e.g. ACE.")
     hours = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
     description = serializers.CharField(max_length=10000)

@@ -1,7 +1,7 @@
 """The trainer's credits API: the same selectors and services as the pages, one view per resource."""
 
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organization
 from cectracker.pagination import LimitOffsetPage
+from cectracker.queryparams import PageQuerySerializer, query_params_valid
 from certifications.api.views import TrainerApiView
 from credits import selectors, services
 from credits.api.serializers import (
@@ -28,10 +29,6 @@ from credits.uploads import content_length_too_big, install_upload_handlers
 
 BAD_INPUT = OpenApiResponse(description='Bad input: `{"field": ["message"]}` naming each offending field.')
 NOT_FOUND = OpenApiResponse(description="No such object among your own.")
-PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description="Number of results to return per page."),
-    OpenApiParameter("offset", int, description="The initial index from which to return the results."),
-]
 
 
 class TrainerApi(TrainerApiView):
@@ -50,16 +47,11 @@ def _with_evidence(queryset):
 class ActivityListApi(TrainerApi):
     @extend_schema(
         operation_id="activities_list",
-        parameters=[
-            ActivityFilterSerializer,
-            *PAGE_PARAMETERS,
-        ],
+        parameters=[ActivityFilterSerializer, PageQuerySerializer],
         responses={200: ActivityPageSerializer, 400: BAD_INPUT},
     )
     def get(self, request):
-        filters = ActivityFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = query_params_valid(request, ActivityFilterSerializer, PageQuerySerializer)
         activities = _with_evidence(
             selectors.activity_list(
                 user=request.user,
@@ -174,8 +166,13 @@ class EvidenceDetailApi(TrainerApi):
 
 
 class PetitionListApi(TrainerApi):
-    @extend_schema(operation_id="petitions_list", parameters=PAGE_PARAMETERS, responses={200: PetitionPageSerializer})
+    @extend_schema(
+        operation_id="petitions_list",
+        parameters=[PageQuerySerializer],
+        responses={200: PetitionPageSerializer, 400: BAD_INPUT},
+    )
     def get(self, request):
+        query_params_valid(request, PageQuerySerializer)
         paginator = LimitOffsetPage()
         page = paginator.paginate_queryset(selectors.petition_list(user=request.user), request, view=self)
         return paginator.get_paginated_response(PetitionOutputSerializer(page, many=True).data)

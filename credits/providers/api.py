@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.apikeys.auth import IsProviderKey, ProviderKeyAuthentication, ProviderKeyThrottle
 from cectracker.pagination import LimitOffsetPage
+from cectracker.queryparams import PageQuerySerializer, query_params_valid
 from certifications.rules.engine import course_key
 from credits.models import ApprovedCourse
 from credits.providers import serializers as s
@@ -151,19 +152,17 @@ class CourseListView(ProviderAPIView):
         tags=TAG,
         operation_id="provider_courses_list",
         summary="List your courses",
-        parameters=[
-            OpenApiParameter("retired", OpenApiTypes.BOOL, description="true: only retired; false: only current.")
-        ],
-        responses={200: s.CoursePageSerializer, **COMMON_ERRORS},
+        parameters=[s.CourseQuerySerializer, PageQuerySerializer],
+        responses={200: s.CoursePageSerializer, **BAD_INPUT, **COMMON_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return self.scoped_read(request, *args, **kwargs)
 
     def read(self, request):
         courses = ApprovedCourse.objects.filter(provider=self.provider).order_by("course_number")
-        retired = request.query_params.get("retired")
-        if retired in ("true", "false"):
-            courses = courses.filter(is_retired=retired == "true")
+        query = query_params_valid(request, s.CourseQuerySerializer, PageQuerySerializer)
+        if "retired" in query:
+            courses = courses.filter(is_retired=query["retired"])
         page = self.paginator.paginate_queryset(courses, request, view=self)
         return self.paginator.get_paginated_response(s.CourseOutSerializer(page, many=True).data)
 
@@ -243,24 +242,22 @@ class CompletionListView(ProviderAPIView):
         tags=TAG,
         operation_id="provider_completions_list",
         summary="List the completions you reported",
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["matched", "pending", "voided"]),
-            OpenApiParameter("course_number", OpenApiTypes.STR),
-        ],
-        responses={200: s.CompletionPageSerializer, **COMMON_ERRORS},
+        parameters=[s.CompletionQuerySerializer, PageQuerySerializer],
+        responses={200: s.CompletionPageSerializer, **BAD_INPUT, **COMMON_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return self.scoped_read(request, *args, **kwargs)
 
     def read(self, request):
         rows = ProviderCompletion.objects.filter(provider=self.provider).select_related("course").order_by("-id")
-        wanted = request.query_params.get("status")
+        query = query_params_valid(request, s.CompletionQuerySerializer, PageQuerySerializer)
+        wanted = query.get("status")
         if wanted == "voided":
             rows = rows.filter(voided_at__isnull=False)
         elif wanted in ("matched", "pending"):
             rows = rows.filter(voided_at__isnull=True, user__isnull=wanted == "pending")
-        if request.query_params.get("course_number"):
-            rows = rows.filter(course__course_number=course_key(request.query_params["course_number"]))
+        if query.get("course_number"):
+            rows = rows.filter(course__course_number=course_key(query["course_number"]))
         page = self.paginator.paginate_queryset(rows, request, view=self)
         return self.paginator.get_paginated_response(s.CompletionOutSerializer(page, many=True).data)
 

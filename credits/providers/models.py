@@ -47,6 +47,13 @@ class ProviderCompletion(models.Model):
                 condition=models.Q(voided_at__isnull=True),
                 name="one_completion_per_attendee_day",
             ),
+            # Once matched, the person is the natural key: the same course and date reported by email and
+            # again by certification number is one completion (services merge them; this is the backstop).
+            models.UniqueConstraint(
+                fields=["provider", "course", "user", "completed_on"],
+                condition=models.Q(user__isnull=False, voided_at__isnull=True),
+                name="one_completion_per_person_day",
+            ),
             models.UniqueConstraint(
                 fields=["provider", "record_id"],
                 condition=~models.Q(record_id="") & models.Q(voided_at__isnull=True),

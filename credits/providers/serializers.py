@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from cectracker.serializers import JSONInputSerializer
 from credits.models import ApprovedCourse
 from credits.providers.services import MAX_COMPLETIONS
 
@@ -18,7 +19,7 @@ class CourseOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseCreateSerializer(serializers.Serializer):
+class CourseCreateSerializer(JSONInputSerializer):
     course_number = serializers.CharField(
         max_length=40, help_text="The organization's format (ACE: CEP, CP, CA, CS or CL and 5–6 digits)."
     )
@@ -31,7 +32,7 @@ class CourseCreateSerializer(serializers.Serializer):
     )
 
 
-class CourseUpdateSerializer(serializers.Serializer):
+class CourseUpdateSerializer(JSONInputSerializer):
     title = serializers.CharField(max_length=300, required=False)
     amount = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text=AMOUNT_HELP
@@ -40,24 +41,29 @@ class CourseUpdateSerializer(serializers.Serializer):
 
 
 class CompletionRecordSerializer(serializers.Serializer):
-    """One attendee's completion (documentation of the record format; each record is checked on its own)."""
+    """One attendee's completion: the documented record format. Each record is checked on its own, so a record
+    with a missing or malformed field is a rejected receipt in a 200, never a 400 for the batch: the schema
+    therefore constrains no field's type (it would promise a 400 it does not give) and says each in words."""
 
-    record_id = serializers.CharField(
-        max_length=100, required=False, help_text="Your own id for the record; unique per provider when given."
+    record_id = serializers.JSONField(
+        required=False, help_text="String, at most 100 characters: your own id for the record; unique per provider."
     )
-    attendee_email = serializers.EmailField(required=False, help_text="Matched to a person's verified email.")
-    certification_number = serializers.CharField(
-        max_length=50, required=False, help_text="Matched to a certification of your organization."
+    attendee_email = serializers.JSONField(
+        required=False, help_text="String, an email address: matched to a person's verified email."
     )
-    course_number = serializers.CharField(max_length=40, help_text="One of your courses.")
-    completed_on = serializers.DateField(help_text="YYYY-MM-DD; for a multi-session event, the last session.")
-    amount = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal("0"),
+    certification_number = serializers.JSONField(
+        required=False, help_text="String, at most 50 characters: matched to a certification of your organization."
+    )
+    course_number = serializers.JSONField(required=False, help_text="Required. String: one of your courses.")
+    completed_on = serializers.JSONField(
+        required=False, help_text="Required. String, YYYY-MM-DD; for a multi-session event, the last session."
+    )
+    amount = serializers.JSONField(
         required=False,
-        help_text=AMOUNT_HELP + " Defaults to the course's amount; above it only for multi-session events "
-        "(the attendee's cumulative amount).",
+        help_text="Decimal string or number. "
+        + AMOUNT_HELP
+        + " Defaults to the course's amount; above it only for multi-session events (the attendee's cumulative "
+        "amount).",
     )
 
 
@@ -70,7 +76,9 @@ class CompletionBatchSerializer(serializers.Serializer):
 class CompletionBatchDocSerializer(serializers.Serializer):
     """The documented request body."""
 
-    completions = CompletionRecordSerializer(many=True, help_text="1 to 10,000 records.")
+    completions = serializers.ListField(
+        child=CompletionRecordSerializer(), min_length=1, max_length=MAX_COMPLETIONS, help_text="1 to 10,000 records."
+    )
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -116,7 +124,16 @@ class CompletionOutSerializer(serializers.Serializer):
         return "pending" if obj.user_id is None else "matched"
 
 
-class VoidSerializer(serializers.Serializer):
+class CourseQuerySerializer(serializers.Serializer):
+    retired = serializers.BooleanField(required=False, help_text="true: only retired; false: only current.")
+
+
+class CompletionQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["matched", "pending", "voided"], required=False)
+    course_number = serializers.CharField(max_length=50, required=False, help_text="Only this course.")
+
+
+class VoidSerializer(JSONInputSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 

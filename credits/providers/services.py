@@ -325,6 +325,13 @@ def completions_report(
     with scopes_disabled():
         existing = _existing_completions(provider=provider, records=clean)
         by_email, by_number = _match_people(organization=organization, records=clean)
+        # Once matched, the natural key is the person: a second report of the same course and date by
+        # their other identifier (email, then certification number, or the reverse) is the same completion.
+        by_person = _existing_by_person(
+            provider=provider, records=clean, user_ids={*by_email.values(), *by_number.values()} - {None}
+        )
+    for completion in by_person.values():
+        existing["by_key"].setdefault(_key_of(completion), completion)
 
     new: dict[tuple, ProviderCompletion] = {}
     new_user: dict[tuple, int | None] = {}
@@ -351,6 +358,10 @@ def completions_report(
                 )
                 continue
             user_id = user_email or user_number
+            kept = by_person.get((rec.course.pk, user_id, rec.completed_on)) if user_id else None
+            if kept is not None:
+                outcome.append((rec, _key_of(kept)))
+                continue
             new[key] = ProviderCompletion(
                 provider=provider,
                 course=rec.course,
@@ -365,6 +376,8 @@ def completions_report(
                 request_id=request_id,
             )
             new_user[key] = user_id
+            if user_id:
+                by_person[(rec.course.pk, user_id, rec.completed_on)] = new[key]
         outcome.append((rec, key))
 
     with scopes_disabled():
@@ -497,6 +510,24 @@ def _existing_completions(*, provider: Provider, records: list[_Clean]) -> dict[
     return {"by_key": by_key, "by_record_id": by_record_id}
 
 
+def _key_of(completion: ProviderCompletion) -> tuple:
+    return (completion.course_id, completion.attendee_key, completion.completed_on)
+
+
+def _existing_by_person(*, provider: Provider, records: list[_Clean], user_ids: set[int]) -> dict[tuple, Any]:
+    """This provider's live completions of these people, by (course, person, date): one query."""
+    if not user_ids or not records:
+        return {}
+    rows = ProviderCompletion.objects.filter(
+        provider=provider,
+        voided_at__isnull=True,
+        user_id__in=user_ids,
+        course_id__in={r.course.pk for r in records},
+        completed_on__in={r.completed_on for r in records},
+    ).only("id", "course_id", "attendee_key", "completed_on", "record_id", "user_id", "activity_id", "voided_at")
+    return {(c.course_id, c.user_id, c.completed_on): c for c in rows}
+
+
 def completions_notify(*, request_id: str) -> int:
     """Tell each person matched by one report about it, once per person; returns how many were told."""
     with scopes_disabled():
@@ -575,13 +606,36 @@ def completion_claims_attach(
         if not claims:
             return 0
         now = timezone.now()
+        # The natural key is the person once matched: a claim for a course and date the person already has
+        # from this provider (reported under their other identifier) is voided as merged into that one.
+        kept = {
+            (c.provider_id, c.course_id, c.completed_on): c.pk
+            for c in ProviderCompletion.objects.filter(
+                user=user,
+                voided_at__isnull=True,
+                provider_id__in={c.provider_id for c in claims},
+                course_id__in={c.course_id for c in claims},
+            ).only("id", "provider_id", "course_id", "completed_on")
+        }
+        merged: dict[int, int] = {}
+        for completion in claims:
+            person_key = (completion.provider_id, completion.course_id, completion.completed_on)
+            if person_key in kept:
+                merged[completion.pk] = kept[person_key]
+            else:
+                kept[person_key] = completion.pk
+        duplicates = [c for c in claims if c.pk in merged]
+        claims = [c for c in claims if c.pk not in merged]
+        for completion in duplicates:
+            completion.voided_at = now
+        ProviderCompletion.objects.bulk_update(duplicates, ["voided_at"])
         activities = Activity.objects.bulk_create([_activity_for(c, user_id=user.pk) for c in claims])
         for completion, activity in zip(claims, activities, strict=True):
             completion.user_id, completion.activity_id, completion.matched_at = user.pk, activity.pk, now
         ProviderCompletion.objects.bulk_update(claims, ["user", "activity", "matched_at"])
         statements_touched(user_ids=[user.pk])
         by_org: dict[Any, list[ProviderCompletion]] = defaultdict(list)
-        for completion in claims:
+        for completion in claims + duplicates:
             by_org[completion.provider.organization].append(completion)
         log_actions(
             entries=[
@@ -592,13 +646,17 @@ def completion_claims_attach(
                     subject_user=user,
                     data={
                         "by": "email" if email else "certification_number",
-                        "completions": [c.pk for c in items],
-                        "after": {"activities": [c.activity_id for c in items]},
+                        "completions": [c.pk for c in items if c.pk not in merged],
+                        # voided: the same course and date reported under the person's other identifier
+                        "merged_into": {str(c.pk): merged[c.pk] for c in items if c.pk in merged},
+                        "after": {"activities": [c.activity_id for c in items if c.pk not in merged]},
                     },
                 )
                 for organization, items in by_org.items()
             ]
         )
+        if not claims:
+            return 0
     trigger = f"email:{email.strip().lower()}" if email else f"certification:{certification.pk}"
     notify(
         user=user,

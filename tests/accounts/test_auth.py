@@ -15,9 +15,11 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _signup(client, capture, email="new@example.com", password="a-strong-passphrase-42"):
+def _signup(client, capture, email="new@example.com", password="a-strong-passphrase-42", **extra):
     with capture(execute=True):
-        return client.post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
+        return client.post(
+            reverse("account_signup"), {"email": email, "password1": password, "password2": password}, **extra
+        )
 
 
 def test_signup_sends_verification_and_login_waits_for_it(client, django_capture_on_commit_callbacks):
@@ -26,7 +28,8 @@ def test_signup_sends_verification_and_login_waits_for_it(client, django_capture
     assert User.objects.filter(email="new@example.com").exists()
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", body).group(1)
+    # SITE_URL starts every email link (tests: the default), whatever host the request came to.
+    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/confirm-email/\S+/)", body).group(1)
 
     # Mandatory verification: the dashboard is not reachable before confirming.
     client.logout()
@@ -154,3 +157,22 @@ def test_account_emails_name_the_site_from_settings(client, django_capture_on_co
     assert message.subject.startswith("[CEC Tracker] ")
     assert "Hello from CEC Tracker!" in message.body
     assert "testserver]" not in message.subject and "Hello from !" not in message.body
+
+
+@pytest.mark.parametrize("host", ["testserver", "evil.example"])
+def test_every_account_email_link_starts_with_the_configured_site_url(
+    client, django_capture_on_commit_callbacks, settings, trainer, host
+):
+    settings.CECT_SITE_URL = "https://cec.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    cache.clear()  # allauth sends one confirmation per address every 3 minutes
+    _signup(client, django_capture_on_commit_callbacks, email=f"new@{host}.test", HTTP_HOST=host)  # confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": trainer.email}, HTTP_HOST=host)  # reset
+        client.post(reverse("account_reset_password"), {"email": "nobody@example.com"}, HTTP_HOST=host)  # unknown
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        links = re.findall(r"https?://[^\s\"'<>]+", message.body + "".join(b for b, _ in message.alternatives))
+        assert links and all(link.startswith("https://cec.example.org/") for link in links), (message.subject, links)
+    confirm = re.search(r"https://cec\.example\.org(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    assert client.get(confirm).status_code == 200  # the path is the one allauth made

@@ -1,5 +1,6 @@
 """Audit packets: one click queues a task on commit; the PDF has the cover and every evidence page."""
 
+import datetime as dt
 import io
 import time
 
@@ -294,3 +295,116 @@ def test_a_phone_photo_stands_upright_and_fills_the_page(audit):
         ((left, bottom, right, top),) = [b for b in _drawn(pdf.pages[index]) if b[2] - b[0] > 100]
     assert top - bottom > right - left  # upright: taller than wide
     assert top - bottom >= EVIDENCE_BOX.height - 1  # and as tall as the box allows
+
+
+# A whole worker killed mid-render leaves its packet running and its message unacknowledged for the broker's
+# visibility timeout: the audit-packets-requeue beat task sends it again once it is past the task time limit.
+
+
+def _stuck(packet, *, state="running", minutes_ago=None):
+    from audits.services import PACKET_STUCK_AFTER
+
+    past = dt.datetime.now(dt.UTC) - (
+        PACKET_STUCK_AFTER + dt.timedelta(minutes=1) if minutes_ago is None else dt.timedelta(minutes=minutes_ago)
+    )
+    AuditPacket.objects.filter(pk=packet.pk).update(state=state, started_at=past, queued_at=past)
+    packet.refresh_from_db()
+    return packet
+
+
+def test_a_packet_stuck_running_or_queued_is_sent_again_once(audit, django_capture_on_commit_callbacks):
+    from audits.services import audit_packets_requeue
+
+    running = _stuck(AuditPacket.objects.create(audit=audit))
+    queued = _stuck(AuditPacket.objects.create(audit=audit), state="queued")
+    fresh = _stuck(AuditPacket.objects.create(audit=audit), minutes_ago=2)  # a live worker may be on it
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert audit_packets_requeue() == {"requeued": 2, "failed": 0}
+        assert audit_packets_requeue() == {"requeued": 0, "failed": 0}  # idempotent: one message each
+    assert len(callbacks) == 2
+    for packet in (running, queued):
+        packet.refresh_from_db()
+        assert (packet.state, packet.attempt, packet.started_at) == ("queued", 1, None)
+    fresh.refresh_from_db()
+    assert (fresh.state, fresh.attempt) == ("running", 0)
+    for callback in callbacks:
+        callback()  # eager in tests: the new message renders
+    assert set(AuditPacket.objects.filter(pk__in=[running.pk, queued.pk]).values_list("state", flat=True)) == {"done"}
+
+
+def test_the_message_of_an_earlier_attempt_renders_nothing(audit, django_capture_on_commit_callbacks):
+    from audits.services import audit_packets_requeue
+
+    packet = _stuck(AuditPacket.objects.create(audit=audit))
+    with django_capture_on_commit_callbacks(execute=False):
+        audit_packets_requeue()
+    # the broker hands the first message out again after its visibility timeout: too late to render
+    assert audit_packet_render(packet_id=packet.pk, attempt=0).state == "queued"
+    assert audit_packet_render(packet_id=packet.pk, attempt=1).state == "done"
+
+
+def test_a_packet_whose_worker_dies_every_time_fails_with_a_message(audit, django_capture_on_commit_callbacks):
+    from audits.services import PACKET_MAX_ATTEMPTS, audit_packets_requeue
+
+    packet = AuditPacket.objects.create(audit=audit)
+    with django_capture_on_commit_callbacks(execute=False):
+        for _ in range(PACKET_MAX_ATTEMPTS - 1):
+            assert audit_packets_requeue(now=_stuck(packet).started_at + dt.timedelta(hours=1))["requeued"] == 1
+        assert audit_packets_requeue(now=_stuck(packet).started_at + dt.timedelta(hours=1))["failed"] == 1
+    packet.refresh_from_db()
+    assert packet.state == "failed" and f"stopped {PACKET_MAX_ATTEMPTS} times" in packet.error
+
+
+def test_the_visibility_timeout_outlasts_the_longest_job_and_twice_every_retry_delay(settings):
+    from celery import current_app
+
+    from audits.services import PACKET_STUCK_AFTER
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_TIME_LIMIT * 2 <= visibility
+    # the beat task, not the broker, brings a stuck packet back, and runs several times before the broker would
+    assert (
+        PACKET_STUCK_AFTER.total_seconds() + 2 * settings.CELERY_BEAT_SCHEDULE["audit-packets-requeue"]["schedule"]
+        < visibility
+    )
+    current_app.loader.import_default_modules()
+    for name, task in current_app.tasks.items():
+        if not name.startswith("celery.") and getattr(task, "autoretry_for", ()):
+            backoff = getattr(task, "retry_backoff", False)
+            delay = getattr(task, "retry_backoff_max", 600) if backoff else task.default_retry_delay
+            assert delay * 2 <= visibility, name
+        assert (task.time_limit or settings.CELERY_TASK_TIME_LIMIT) * 2 <= visibility, name
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_packet_whose_whole_worker_was_killed_is_rendered_after_the_beat_task(
+    celery_worker_process, shipped, trainer, acsm_cpt
+):
+    from django.db import connection
+
+    from audits.services import PACKET_STUCK_AFTER
+
+    audit = seed_audit(user=trainer, credential=acsm_cpt, images=1, pdfs=1)
+    packet = AuditPacket.objects.create(audit=audit)
+    first = celery_worker_process()
+    with transaction.atomic():
+        # The render reads these after claiming the packet: it waits there, "running", until the kill.
+        connection.cursor().execute("LOCK TABLE certifications_cycle, credits_evidence IN ACCESS EXCLUSIVE MODE")
+        app.send_task("audits.tasks.audit_packet_task", args=[packet.pk])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and AuditPacket.objects.get(pk=packet.pk).state != "running":
+            time.sleep(0.1)
+        assert AuditPacket.objects.get(pk=packet.pk).state == "running", first.output()[-3000:]
+        first.kill()  # the whole worker, not only a pool child
+    second = celery_worker_process()
+    time.sleep(2)
+    packet.refresh_from_db()
+    assert packet.state == "running"  # the broker keeps the message for its visibility timeout
+    AuditPacket.objects.filter(pk=packet.pk).update(started_at=packet.started_at - PACKET_STUCK_AFTER)  # time passes
+    app.send_task("audits.tasks.audit_packets_requeue_task")  # as beat does every 5 minutes
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and packet.state != "done":
+        time.sleep(0.3)
+        packet.refresh_from_db()
+    assert (packet.state, packet.attempt) == ("done", 1), (packet.error, second.output()[-3000:])

@@ -197,3 +197,22 @@ def test_the_decision_email_gives_the_amount_in_the_organizations_unit(client, r
     for ext in ("txt", "html"):
         text = render_to_string(f"accounts/notifications/email/petition_decided.{ext}", context)
         assert "It counts for 0.35 CECs." in text, ext
+
+
+def test_the_decision_email_links_start_with_site_url_whatever_host_the_request_used(
+    client, reviewer_a, petition, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.CECT_SITE_URL = "https://cec.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    client.force_login(reviewer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("org_petition", args=["ace", petition.pk]),
+            {"decision": "approve", "amount": "0.35"},
+            HTTP_HOST="evil.example",
+        )
+    [message] = mail.outbox
+    links = re.findall(r"https?://[^\s\"'<>)]+", message.body + "".join(b for b, _ in message.alternatives))
+    assert links and all(link.startswith("https://cec.example.org/") for link in links), links

@@ -282,3 +282,84 @@ def test_huge_paging_values_are_capped_not_a_500(api_a, course_a, trainer):
             response = api_a.get(url, query)
             assert response.status_code == 200, (url, query, response.content[:200])
     assert len(api_a.get(URL, {"limit": "100000000000000000000"}).json()["results"]) == 1
+
+
+# Once matched, the natural key is the person, whichever identifier the provider used (README: reporting
+# the same attendee, course and date again never creates a second activity).
+
+
+@pytest.fixture
+def ace_holder(trainer):
+    CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="ACE-5150")
+    return trainer
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ({"attendee_email": "trainer@example.com"}, {"certification_number": "ace-5150"}),
+        ({"certification_number": "ACE-5150"}, {"attendee_email": "Trainer@example.com"}),
+    ],
+    ids=["email-then-number", "number-then-email"],
+)
+def test_one_person_reported_by_email_and_by_number_gets_one_activity(api_a, course_a, ace_holder, first, second):
+    one = report(api_a, rec(**first)).json()["receipts"][0]
+    assert one["match"] == "matched" and one["duplicate"] is False
+    again = report(api_a, rec(**second)).json()["receipts"][0]
+    assert again["status"] == "accepted" and again["duplicate"] is True
+    assert (again["completion_id"], again["activity_id"]) == (one["completion_id"], one["activity_id"])
+    assert Activity.objects.filter(user=ace_holder).count() == 1 and ProviderCompletion.objects.count() == 1
+    # another day or course is still a completion of its own
+    assert report(api_a, rec(**second, completed_on="2025-06-02")).json()["receipts"][0]["duplicate"] is False
+
+
+def test_both_identifiers_in_one_report_are_one_completion(api_a, course_a, ace_holder):
+    body = report(api_a, rec(attendee_email="trainer@example.com"), rec(certification_number="ACE-5150")).json()
+    first, second = body["receipts"]
+    assert second["completion_id"] == first["completion_id"] and [first["duplicate"], second["duplicate"]] == [
+        False,
+        True,
+    ]
+    assert body["matched"] == 1 and Activity.objects.filter(user=ace_holder).count() == 1
+
+
+def test_a_pending_claim_later_matched_to_someone_who_has_it_already_adds_nothing(api_a, course_a):
+    user = UserFactory(email="late@example.com", verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    CertificationFactory(user=user, credential=Credential.objects.get(code="ACE-CPT"), number="ACE-9090")
+    pending = report(api_a, rec(attendee_email="late@example.com")).json()["receipts"][0]
+    matched = report(api_a, rec(certification_number="ACE-9090")).json()["receipts"][0]
+    assert (pending["match"], matched["match"]) == ("pending", "matched")  # unverified: not proof yet
+    address.verified = True
+    address.save()
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+    assert list(Activity.objects.filter(user=user).values_list("pk", flat=True)) == [matched["activity_id"]]
+    claim = ProviderCompletion.objects.get(pk=pending["completion_id"])
+    assert claim.voided_at is not None and claim.activity is None  # merged into the matched one
+    log = ActionLog.objects.get(action="provider.completion_claimed", subject_user=user)
+    assert log.data["merged_into"] == {str(claim.pk): matched["completion_id"]}
+    # and the provider's report of it again is a duplicate of the kept completion
+    again = report(api_a, rec(attendee_email="late@example.com")).json()["receipts"][0]
+    assert again["duplicate"] is True and again["completion_id"] == matched["completion_id"]
+
+
+def test_a_pending_number_claim_matched_after_an_email_report_adds_nothing(api_a, course_a, trainer):
+    from certifications.services import certification_update
+
+    pending = report(api_a, rec(certification_number="ACE-4242")).json()["receipts"][0]
+    matched = report(api_a, rec(attendee_email="trainer@example.com")).json()["receipts"][0]
+    certification = CertificationFactory(user=trainer, credential=Credential.objects.get(code="ACE-CPT"), number="")
+    certification_update(actor=trainer, certification=certification, number="ACE-4242", cpr_aed_valid_until=None)
+    assert list(Activity.objects.filter(user=trainer).values_list("pk", flat=True)) == [matched["activity_id"]]
+    assert ProviderCompletion.objects.get(pk=pending["completion_id"]).voided_at is not None
+
+
+def test_the_database_refuses_a_second_live_completion_of_one_person(course_a, trainer, provider_a):
+    import uuid
+
+    from django.db import IntegrityError, transaction
+
+    common = {"provider": provider_a, "course": course_a, "completed_on": dt.date(2025, 6, 1), "amount": 1}
+    ProviderCompletion.objects.create(**common, attendee_key="a@x.test", user=trainer, request_id=uuid.uuid4())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProviderCompletion.objects.create(**common, attendee_key="#N1", user=trainer, request_id=uuid.uuid4())
