@@ -46,6 +46,7 @@ def run_schemathesis(
     headers_for: Callable[[Any], dict[str, str]] | None = None,
     path_values: dict[str, Any] | None = None,
     checks: list | None = None,
+    excluded_checks: list | None = None,
     statuses: Counter | None = None,
     derandomize: bool = True,
 ) -> int:
@@ -71,6 +72,7 @@ def run_schemathesis(
                     headers=headers_for(operation) if headers_for else headers,
                     path_values=_values_for(operation, path_values) if mode == GenerationMode.POSITIVE else {},
                     checks=checks,
+                    excluded_checks=EXCLUDED_CHECKS if excluded_checks is None else excluded_checks,
                     statuses=statuses if statuses is not None else Counter(),
                     derandomize=derandomize,
                 )
@@ -95,7 +97,16 @@ def _keep_test_connection():
 
 
 def _fuzz(
-    operation, *, mode: GenerationMode, max_examples: int, headers, path_values, checks, statuses, derandomize
+    operation,
+    *,
+    mode: GenerationMode,
+    max_examples: int,
+    headers,
+    path_values,
+    checks,
+    excluded_checks,
+    statuses,
+    derandomize,
 ) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -111,7 +122,7 @@ def _fuzz(
         if checks:
             response = case.call_and_validate(headers=headers, checks=checks)
         else:
-            response = case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+            response = case.call_and_validate(headers=headers, excluded_checks=excluded_checks)
         statuses[(f"{operation.method.upper()} {operation.path}", response.status_code)] += 1
 
     try:

@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 from rest_framework.authtoken.models import Token
 
+from accounts.models import Membership
 from accounts.services import provider_api_key_create
 from certifications.defaults import load_defaults
 from certifications.models import Credential
 from credits.models import Evidence
 from credits.providers.services import completions_report
-from tests.factories import ActivityFactory, ApprovedCourseFactory, CertificationFactory
+from employers.services import employer_api_key_create, employer_create
+from tests.factories import ActivityFactory, ApprovedCourseFactory, CertificationFactory, MembershipFactory
 from tests.schemathesis_support import run_schemathesis, served_schema
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +46,23 @@ def world(org_a, org_b, admin_a, provider_a, trainer):
         records=[{"attendee_email": trainer.email, "course_number": "CEP123456", "completed_on": "2025-06-01"}],
         request_id=uuid.uuid4(),
     )["receipts"][0]
+    from certifications.proof.services import share_link_create
+
+    _, share_token = share_link_create(actor=trainer, certification=certification)
+    doomed_link, _ = share_link_create(actor=trainer, certification=certification)
+    gym = employer_create(name="Northside Fitness", slug="northside", short_name="Northside")
+    gym_admin = MembershipFactory(organization=gym, role=Membership.ADMIN, user__email="admin@northside.test").user
     return {
         "token": Token.objects.create(user=trainer).key,
         "key": provider_api_key_create(actor=admin_a, provider=provider_a, name="LMS")[1],
+        "employer_key": employer_api_key_create(actor=gym_admin, organization=gym, name="HR")[1],
         "paths": {
             "/api/v1/certifications/{id}/": {"id": certification.pk},
             "/api/v1/certifications/{id}/cycles/": {"id": certification.pk},
+            "/api/v1/certifications/{id}/share-links/": {"id": certification.pk},
+            "/api/v1/certifications/{id}/credential": {"id": certification.pk},
+            "/api/v1/share-links/{id}/": {"id": doomed_link.pk},
+            "/api/v1/verify/{token}": {"token": share_token},
             "/api/v1/cycles/{id}/": {"id": certification.cycles.first().pk},
             "/api/v1/activities/{id}/": {"id": activity.pk},
             "/api/v1/activities/{id}/evidence/": {"id": activity.pk},
@@ -70,6 +83,8 @@ def test_every_operation_keeps_its_schema(world):
         schemes = {name for requirement in operation.definition.raw.get("security", []) for name in requirement}
         if "ProviderKey" in schemes:
             return {"Authorization": f"Bearer {world['key']}"}
+        if "EmployerKey" in schemes:
+            return {"Authorization": f"Bearer {world['employer_key']}"}
         if "tokenAuth" in schemes:
             return {"Authorization": f"Token {world['token']}"}
         return {}
