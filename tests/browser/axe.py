@@ -1,4 +1,6 @@
-"""axe-core in the page (the copy axe-playwright-python ships; nothing fetched): serious or critical fails."""
+"""Browser-test helpers: axe-core in the page (the copy axe-playwright-python ships; nothing fetched), where
+serious or critical violations fail, and a signed-in session without typing a password (staff with TOTP).
+The `page` fixture (conftest.py) runs assert_accessible on every page a test reaches by GET."""
 
 from django.conf import settings
 from django.test import Client

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import assert_accessible
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FLAGS = [
@@ -30,22 +32,6 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield browser
         browser.close()
-
-
-FAILING_IMPACTS = ("serious", "critical")
-
-
-def assert_accessible(page) -> None:
-    """Run axe-core (the copy axe-playwright-python ships; nothing fetched) on the page as it is now; fail
-    naming each serious or critical rule and the elements it found."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    bad = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    assert not bad, f"axe on {page.url}:\n" + "\n".join(
-        f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']} e.g. {[n['target'] for n in v['nodes'][:3]]}"
-        for v in bad
-    )
 
 
 @pytest.fixture

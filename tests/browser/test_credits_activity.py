@@ -4,11 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from certifications.defaults import load_defaults
 from certifications.models import Credential
+from tests.browser.axe import sign_in
 from tests.credits.conftest import make_pdf
 from tests.factories import ApprovedCourseFactory, CertificationFactory, UserFactory
 
@@ -27,17 +26,7 @@ def test_log_an_ace_course_by_number_and_attach_evidence(page, live_server, arti
     ApprovedCourseFactory(
         organization=orgs["ACE"], course_number="CA23456", title="Kettlebell Foundations", amount=Decimal("0.7")
     )
-    client = Client()
-    client.force_login(trainer)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server, trainer)
 
     page.goto("/activities/add/")
     page.select_option("#id_kind_choice", "approved_course")

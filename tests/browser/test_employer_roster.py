@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -14,19 +13,12 @@ from certifications.defaults import load_defaults
 from certifications.models import Credential
 from employers.models import Location
 from employers.services import employer_create, employer_staff_add, sharing_set, trainer_invite
+from tests.browser.axe import assert_accessible
 from tests.factories import ActivityFactory, CertificationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PASSWORD = "correct-horse-battery"
-
-
-def accessible(page):
-    """No serious or critical axe violation on the page as it stands."""
-    violations = Axe().run(page).response["violations"]
-    bad = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-    bad = [b for b, v in zip(bad, violations, strict=True) if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{page.url}: {bad}"
 
 
 def sign_in(page, email):
@@ -76,9 +68,9 @@ def gym(settings):
 def test_invite_consent_roster_withdraw_gone(page, browser, live_server, gym, artifacts):
     sign_in(page, "admin@northside.test")
     page.wait_for_url("**/employer/northside/")
-    accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Invite a trainer").click()
-    accessible(page)
+    assert_accessible(page)
     page.fill("input[name=email]", "tess@example.com")
     page.select_option("select[name=location]", label="Riverside")
     page.click("text=Send invitation")
@@ -91,32 +83,32 @@ def test_invite_consent_roster_withdraw_gone(page, browser, live_server, gym, ar
     sign_in(trainer, "tess@example.com")
     trainer.get_by_role("link", name="Sharing").click()
     assert "Northside Fitness invites you" in trainer.content()
-    accessible(trainer)
+    assert_accessible(trainer)
     trainer.get_by_role("link", name="Choose what to share").click()
-    accessible(trainer)
+    assert_accessible(trainer)
     trainer.get_by_label("ACE-CPT", exact=False).check()
     trainer.get_by_role("button", name="Save").click()
     trainer.wait_for_url("**/sharing/")
     assert "shared since" in trainer.content()
-    accessible(trainer)
+    assert_accessible(trainer)
 
     page.reload()
     row = page.locator("#roster tr", has_text="Tess Trainer")
     assert row.count() == 1
     assert "ACE-CPT" in row.inner_text() and "In progress" in row.inner_text() and "CECs to go" in row.inner_text()
     assert "ACSM-CPT" not in row.inner_text()  # not shared
-    accessible(page)
+    assert_accessible(page)
     page.screenshot(path=str(DOCS / "employer-roster.png"), full_page=True)
     page.screenshot(path=str(artifacts / "employer-roster.png"), full_page=True)
 
     trainer.get_by_role("button", name="Withdraw").click()
     trainer.wait_for_url("**/sharing/")
     assert "no longer sees your ACE-CPT" in trainer.content()
-    accessible(trainer)
+    assert_accessible(trainer)
 
     page.reload()
     row = page.locator("#roster tr", has_text="Tess Trainer")
     assert "Withdrawn by the trainer" in row.inner_text()
     assert "In progress" not in row.inner_text() and "CECs to go" not in row.inner_text()
-    accessible(page)
+    assert_accessible(page)
     trainer_context.close()

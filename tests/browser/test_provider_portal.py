@@ -6,24 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from certifications.defaults import load_defaults
 from certifications.models import Credential
+from tests.browser.axe import assert_accessible
 from tests.factories import ApprovedCourseFactory, CertificationFactory, ProviderFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def assert_accessible(page):
-    violations = Axe().run(page).response["violations"]
-    bad = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == [], bad
 
 
 @pytest.fixture
@@ -102,7 +92,7 @@ def test_typing_a_roster_shows_who_before_saving(page, studio):
     page.get_by_role("link", name="Type a roster").first.click()
     page.fill("#holder-check", "ace-998877")
     page.wait_for_selector("#holder:has-text('Tess T.')")
-    page.fill("input[name=completed_on]", "06/14/2025")
+    page.fill("input[name=completed_on]", "2025-06-14")
     page.fill("textarea[name=attendees]", "ACE-998877\nACE-000001")
     page.get_by_role("button", name="Check the attendees").click()
     assert "Tess T." in page.locator(".checked-attendees").inner_text()

@@ -2,18 +2,12 @@
 revokes it and the visitor gets 404. axe finds no serious or critical violation on either page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_accessible
 from tests.proof.conftest import holder, shipped  # noqa: F401  (a trainer with ACSM-CPT and ACE-CPT)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs"
-
-
-def _no_serious_violations(page):
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in bad]
 
 
 def test_a_share_link_is_live_and_revocable(page, browser, live_server, holder, artifacts):  # noqa: F811
@@ -30,7 +24,7 @@ def test_a_share_link_is_live_and_revocable(page, browser, live_server, holder, 
     url = page.input_value("#share-url")
     assert "/verify/" in url
     assert page.locator(".qr svg").count() == 1
-    _no_serious_violations(page)
+    assert_accessible(page)
     page.screenshot(path=str(artifacts / "share-create.png"), full_page=True)
 
     visitor = browser.new_context(viewport={"width": 900, "height": 800})
@@ -40,7 +34,7 @@ def test_a_share_link_is_live_and_revocable(page, browser, live_server, holder, 
     assert "Current" in anonymous.inner_text(".verify-status")
     assert "Tess Holder" in anonymous.inner_text("h1")
     assert holder["user"].email not in anonymous.content()
-    _no_serious_violations(anonymous)
+    assert_accessible(anonymous)
     anonymous.screenshot(path=str(DOCS / "share-page.png"), full_page=True)
 
     page.reload()
