@@ -20,3 +20,9 @@ def add_months(day: date, months: int) -> date:
     year, month0 = divmod(index, 12)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(day.day, last))
+
+
+def people_date(day: date) -> str:
+    """A date as people read it in the engine's words ("Mar 14, 2026"): the site's DATE_FORMAT
+    (cectracker/formats/en/formats.py), written without Django so the engine stays framework-free."""
+    return f"{day:%b} {day.day}, {day.year}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from certifications.rules.dates import add_months, add_years
+from certifications.rules.dates import add_months, add_years, people_date
 from certifications.rules.params import (
     ACTIVITY_KINDS,
     INELIGIBLE,
@@ -398,10 +398,15 @@ class _Run:
         day = act.completed_on
         cycle = self.cycle
         if day < cycle.start or day > self.last_day:
-            window = f"{cycle.start} to {cycle.end}" + (f", grace to {cycle.grace_until}" if cycle.grace_until else "")
-            return OUTSIDE_CYCLE, f"Completed {day}, outside this cycle ({window})."
+            window = f"{people_date(cycle.start)} to {people_date(cycle.end)}"
+            if cycle.grace_until:
+                window += f", grace to {people_date(cycle.grace_until)}"
+            return OUTSIDE_CYCLE, f"Completed {people_date(day)}, outside this cycle ({window})."
         if self.previous_cycle_until is not None and day <= self.previous_cycle_until:
-            return OUTSIDE_CYCLE, f"Completed {day}, in the previous cycle's grace period: it counts there only."
+            return (
+                OUTSIDE_CYCLE,
+                f"Completed {people_date(day)}, in the previous cycle's grace period: it counts there only.",
+            )
         label = ACTIVITY_KINDS.get(act.kind, act.kind.replace("_", " "))
         if rule is None or rule.status == INELIGIBLE:
             return INELIGIBLE_ACTIVITY, f"{self.org} never credits {label}."
@@ -433,7 +438,7 @@ class _Run:
             shown = f"Grade {grade!r} is below {rule.min_grade}" if grade else "No letter grade"
             return GRADE_TOO_LOW, f"{shown}: {self.org} needs {rule.min_grade} or better."
         if rule.effective_from is not None and day < rule.effective_from:
-            return BEFORE_EFFECTIVE_DATE, f"{self.org} credits {label} only from {rule.effective_from} on."
+            return BEFORE_EFFECTIVE_DATE, f"{self.org} credits {label} only from {people_date(rule.effective_from)} on."
         if rule.value == VALUE_NEW_CERTIFICATION:
             assert new is not None
             if new.level <= self.level.level:

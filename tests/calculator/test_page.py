@@ -70,7 +70,7 @@ def test_a_shortfall_shows_the_reason_in_words(client, shipped):
     ]
     html = client.post("/calculator/", posted(*rows), **HX).content.decode()
     assert "Limit reached" in html and "ACSM caps teaching and lecturing at 5 CECs a calendar year (2025)" in html
-    assert "Rule not yet in force" in html and "ACSM credits CPR only from 2025-01-01 on." in html
+    assert "Rule not yet in force" in html and "ACSM credits CPR only from Jan 1, 2025 on." in html
     assert "Never credited" in html and "ACSM never credits workout sessions." in html
 
 

@@ -119,3 +119,12 @@ def test_the_amount_field_names_the_unit_and_shows_the_conversion_before_saving(
     assert "ACSM-CPT: 15.0 CECs" in preview and "1.5 from NASM" in preview
     assert not client_t.get(reverse("activity_amount_preview"), {"kind": "other_org_course"}).content.strip()
     assert Activity.objects.count() == 0  # a preview stores nothing
+
+
+def test_the_engine_writes_dates_as_the_site_shows_them():
+    from django.utils.formats import date_format
+
+    from certifications.rules.dates import people_date
+
+    for day in (dt.date(2026, 3, 4), dt.date(2025, 12, 31), dt.date(2024, 2, 29)):
+        assert people_date(day) == date_format(day)
