@@ -131,3 +131,4 @@ class Petition(models.Model):
 
 
 from credits.providers.models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401
+from credits.intake.models import IntakeDraft, IntakeJob  # noqa: E402, F401

@@ -139,7 +139,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912  # JSON bodies of bulk provider reports
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # certificate intake reads up to 50 files an upload
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -238,6 +238,7 @@ CELERY_IMPORTS = [
     "audits.services",
     "certifications.reminders",
     "credits.providers.services",
+    "credits.intake.services",
 ]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"

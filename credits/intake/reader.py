@@ -1,0 +1,184 @@
+"""A certificate's text: a PDF's text layer (pypdf), or OCR (Tesseract through pytesseract) of an image or a
+scanned PDF's pages (rendered with pypdfium2). No ORM, no storage: bytes in, text out, within the limits."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_PAGES = 20
+MAX_PIXELS = 50_000_000
+READ_SECONDS = 30
+OCR_DPI = 200
+# Fewer letters than this on every page: the PDF is a scan (or a photo saved as PDF) and needs OCR.
+_MIN_TEXT_LAYER = 40
+_WORD_CHARS = re.compile(r"\w")
+
+
+class Unreadable(Exception):
+    """The file cannot be read within the limits; the message says why, in the trainer's words."""
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    text: str
+    method: str  # "text" (a PDF's text layer) or "ocr"
+    pages: int
+
+
+@lru_cache(maxsize=1)
+def ocr_available() -> bool:
+    """Whether Tesseract can be run here (Debian's tesseract-ocr); without it only PDFs with text are read."""
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+    except Exception:  # not installed, not on PATH, or not runnable: all mean "no image reading"
+        return False
+    return True
+
+
+NO_OCR = "Image reading is unavailable on this server (Tesseract is not installed): fill in the fields yourself."
+
+
+class _Clock:
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise Unreadable(
+                f"Reading this file took longer than {self.seconds:.0f} seconds; fill in the fields yourself."
+            )
+        return left
+
+
+def document_text(data: bytes, content_type: str, *, seconds: float = READ_SECONDS) -> DocumentText:
+    """The text of a PDF, JPEG or PNG (already checked by credits.uploads), or Unreadable with the reason."""
+    clock = _Clock(seconds)
+    if content_type == "application/pdf":
+        return _pdf_text(data, clock)
+    return DocumentText(_image_text(data, clock), "ocr", 1)
+
+
+def _pdf_text(data: bytes, clock: _Clock) -> DocumentText:
+    from pypdf import PdfReader
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = len(reader.pages)
+        if pages > MAX_PAGES:
+            raise Unreadable(
+                f"This PDF has {pages} pages; at most {MAX_PAGES} are read. Upload the certificate's pages only."
+            )
+        texts = []
+        for page in reader.pages:
+            clock.left()
+            texts.append(page.extract_text() or "")
+    text = "\n".join(texts)
+    if len(_WORD_CHARS.findall(text)) >= _MIN_TEXT_LAYER:
+        return DocumentText(text, "text", pages)
+    if not ocr_available():
+        raise Unreadable("This PDF is a scan without text. " + NO_OCR)
+    return DocumentText(_scanned_pdf_text(data, pages, clock), "ocr", pages)
+
+
+def _scanned_pdf_text(data: bytes, pages: int, clock: _Clock) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        sizes = [document[i].get_size() for i in range(pages)]
+        points = sum(width * height for width, height in sizes)
+        # Render at OCR_DPI, or lower so that all pages together stay within the pixel limit.
+        scale = min(OCR_DPI / 72, (MAX_PIXELS / max(points, 1)) ** 0.5)
+        if scale < 100 / 72:
+            raise Unreadable("This PDF's pages are too large to read (more than 50 megapixels at 100 dpi).")
+        texts = []
+        for i in range(pages):
+            clock.left()
+            image = document[i].render(scale=scale).to_pil()
+            texts.append(_ocr(image, clock))
+    finally:
+        document.close()
+    return "\n".join(texts)
+
+
+def _image_text(data: bytes, clock: _Clock) -> str:
+    from PIL import Image, ImageOps
+
+    if not ocr_available():
+        raise Unreadable(NO_OCR)
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise Unreadable(f"This image is too large ({width}×{height} pixels); at most 50 megapixels are read.")
+        image = ImageOps.exif_transpose(image)  # phones store "rotate me" instead of rotating
+        return _ocr(image, clock)
+
+
+def _ocr(image, clock: _Clock) -> str:
+    """Tesseract on a cleaned grayscale copy: background divided out (shadows), straightened, table rules
+    removed (Tesseract drops the cells of a ruled table)."""
+    import pytesseract
+
+    try:
+        return pytesseract.image_to_string(_cleaned(image), config="--psm 3", timeout=clock.left())
+    except RuntimeError as exc:  # pytesseract's timeout
+        if "timeout" in str(exc).lower():
+            raise Unreadable(
+                f"Reading this file took longer than {clock.seconds:.0f} seconds; fill in the fields yourself."
+            ) from exc
+        raise
+
+
+def _cleaned(image, straighten: bool = False):
+    from PIL import Image, ImageChops, ImageFilter, ImageOps
+
+    gray = image.convert("L")
+    if gray.width < 1600:  # small photos: Tesseract reads letters about 30 px high best
+        gray = gray.resize((1600, int(gray.height * 1600 / gray.width)))
+    background = gray.filter(ImageFilter.GaussianBlur(radius=max(gray.width // 60, 8)))
+    flat = ImageOps.autocontrast(ImageOps.invert(ImageChops.subtract(background, gray)), cutoff=1)
+    angle = _skew(flat) if straighten else 0.0
+    if angle:
+        flat = flat.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=True)
+    return _without_rules(flat)
+
+
+def _skew(gray) -> float:
+    """The small rotation (within ±5°) that makes text rows horizontal: the one whose row profile is sharpest."""
+    from PIL import Image, ImageOps
+
+    small = ImageOps.invert(gray.resize((400, max(int(gray.height * 400 / gray.width), 1))))
+    best, best_angle = -1.0, 0.0
+    for tenth in range(-50, 51, 5):
+        rotated = small.rotate(tenth / 10, resample=Image.Resampling.BILINEAR)
+        rows = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).getdata())
+        mean = sum(rows) / len(rows)
+        spread = sum((v - mean) ** 2 for v in rows)
+        if spread > best:
+            best, best_angle = spread, tenth / 10
+    return best_angle
+
+
+def _without_rules(gray, length: int = 60):
+    """Whiten long straight dark lines (table borders, underlines): averaged over `length` pixels along the
+    line they stay dark, letters do not."""
+    from PIL import Image, ImageChops, ImageFilter, ImageOps
+
+    ink = ImageOps.invert(gray)
+    width, height = ink.size
+    masks = []
+    for size in ((max(width // length, 1), height), (width, max(height // length, 1))):
+        squeezed = ink.resize(size, Image.Resampling.BOX).point(lambda v: 255 if v > 200 else 0)
+        masks.append(squeezed.resize((width, height), Image.Resampling.NEAREST))
+    rules = ImageChops.lighter(*masks).filter(ImageFilter.MaxFilter(3))
+    return ImageChops.lighter(gray, rules)
