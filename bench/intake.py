@@ -176,7 +176,7 @@ LAYOUTS = [
     ("nasm-ceu", _layout_nasm, "A4 landscape", "Liberation Sans", "CEUs", False, None),
     ("contact-hours", _layout_contact_hours, "letter", "DejaVu Sans", "hours", False, None),
     ("serif-two-dates", _layout_serif_two_dates, "A4", "Liberation Serif", "CECs", True, None),
-    ("cpr-card", _layout_cpr, "A5 landscape", "DejaVu Sans", "hours", False, ["CPR/AED for Professionals", "First Aid Basics"]),
+    ("cpr-card", _layout_cpr, "A5 landscape", "DejaVu Sans", "hours", False, ["CPR/AED for Professionals"]),
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("certifications.urls")),
     path("", include("credits.urls")),
+    path("", include("credits.intake.urls")),
     path("", include("audits.urls")),
     path("", include("certifications.exports.urls")),
     path("accounts/", include("allauth.urls")),

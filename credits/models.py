@@ -130,5 +130,5 @@ class Petition(models.Model):
         return f"Petition {self.pk} ({self.status})"
 
 
-from credits.providers.models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401
 from credits.intake.models import IntakeDraft, IntakeJob  # noqa: E402, F401
+from credits.providers.models import IdempotencyKey, ProviderCompletion  # noqa: E402, F401

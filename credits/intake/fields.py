@@ -60,7 +60,10 @@ _UNIT_WORDS = [
     (re.compile(r"(?:contact|clock|credit)\s+hours?|\bhours?\b|\bhrs?\b\.?", re.I), HOURS),
 ]
 _NUMBER = r"(\d{1,4}(?:[.,]\d{1,2})?)"
-_UNIT = r"(continuing\s+education\s+(?:credits?|units?)|CE\s+credits?|CECs?|CEUs?|(?:contact|clock|credit)\s+hours?|hours?|hrs?)"
+_UNIT = (
+    r"(continuing\s+education\s+(?:credits?|units?)|CE\s+credits?|CECs?|CEUs?"
+    r"|(?:contact|clock|credit)\s+hours?|hours?|hrs?)"
+)
 _AMOUNT_AFTER = re.compile(rf"{_NUMBER}\s*{_UNIT}\b", re.I)
 _AMOUNT_BEFORE = re.compile(rf"\b{_UNIT}\s*(?:awarded|earned|approved)?\s*[:=\-]\s*{_NUMBER}", re.I)
 

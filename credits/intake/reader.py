@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_PAGES = 20
-MAX_PIXELS = 50_000_000
+from credits.uploads import MAX_PIXELS  # noqa: E402  (the upload checks' limit, applied to rendered pages too)
+
 READ_SECONDS = 30
 OCR_DPI = 200
 # Fewer letters than this on every page: the PDF is a scan (or a photo saved as PDF) and needs OCR.
