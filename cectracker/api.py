@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("certifications.api.urls")),
     path("", include("credits.api.urls")),
     path("", include("audits.api.urls")),
+    path("", include("credits.intake.api")),
 ]
 
 

@@ -186,7 +186,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cectracker.pagination.LimitOffsetPage",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"evaluate": env("EVALUATE_RATE", default="120/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "evaluate": env("EVALUATE_RATE", default="120/min"),
+        "intake": env("INTAKE_RATE", default="30/hour"),  # certificate uploads per person (OCR is costly)
+    },
     # Reverse proxies in front of the app (see ALLAUTH_TRUSTED_PROXY_COUNT). DRF's own default, None,
     # takes the whole X-Forwarded-For as the client, so each made-up header was a new client.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
