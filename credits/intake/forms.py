@@ -43,7 +43,9 @@ class DraftConfirmForm(forms.Form):
     course_number = forms.CharField(label="Course number", max_length=20, required=False)
     title = forms.CharField(label="Course title", max_length=300, required=False)
     completed_on = FlexibleDateField(
-        label="Completion date", error_messages={"required": "Enter the date you completed it."}
+        label="Completion date",
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"placeholder": "MM/DD/YYYY", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the date you completed it."},
     )
     amount = _decimal("CECs", "In the awarding organization's unit.")
     hours = _decimal("Hours")

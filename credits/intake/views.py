@@ -74,7 +74,8 @@ def _job_context(request, job, forms=None):
         form = forms.get(draft.pk)
         if form is None and draft.is_open:
             form = DraftConfirmForm(prefix=f"d{draft.pk}", initial=services.initial_values(draft))
-        rows.append((draft, form, _with_sources(draft, form)))
+        _with_sources(draft, form)
+        rows.append((draft, form))
     return {"job": job, "progress": progress, "rows": rows, "ocr": ocr_available()}
 
 
@@ -83,16 +84,17 @@ def _confidence(found: dict) -> str:
     return "high" if sure >= Decimal("0.85") else "medium" if sure >= Decimal("0.6") else "low"
 
 
-def _with_sources(draft, form):
-    """Each field of the confirm form with what was read for it: how sure, and the line it came from."""
+def _with_sources(draft, form) -> None:
+    """Each field's help says what was read for it, how sure, and the line it came from (linked to the
+    input by aria-describedby, as every help text is)."""
     if form is None:
-        return []
-    found = draft.fields or {}
-    out = []
-    for field in form:
-        item = found.get(field.name) if isinstance(found.get(field.name), dict) else None
-        out.append((field, {**item, "level": _confidence(item)} if item else None))
-    return out
+        return
+    found = draft.fields if isinstance(draft.fields, dict) else {}
+    for name, field in form.fields.items():
+        item = found.get(name)
+        if isinstance(item, dict) and item.get("value") not in (None, ""):
+            read = f"Read with {_confidence(item)} confidence ({item['confidence']}) from: “{item['source']}”."
+            field.help_text = f"{field.help_text} {read}".strip()
 
 
 @login_required

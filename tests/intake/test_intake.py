@@ -208,6 +208,9 @@ def test_pages_upload_poll_confirm_and_another_persons_drafts_are_404(
     page = client.get(job_url).content.decode()
     assert "All 1 file read" in page and "CEP12345" in page and "high confidence" in page
     draft = IntakeDraft.objects.get(job__user=trainer)
+    # What was read for a field is its help text, tied to the input.
+    assert f'aria-describedby="id_d{draft.pk}-course_number_helptext"' in page
+    assert f'id="id_d{draft.pk}-course_number_helptext">Read with high confidence' in page
     bad = client.post(reverse("intake_draft_confirm", args=[draft.pk]), {f"d{draft.pk}-kind": "approved_course"})
     assert bad.status_code == 400 and "Enter the date you completed it." in bad.content.decode()
     assert 'aria-invalid="true"' in bad.content.decode()
