@@ -232,9 +232,10 @@ def photograph(pdf: bytes, rng: random.Random) -> bytes:
     from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
     document = pypdfium2.PdfDocument(pdf)
-    page = document[0].render(scale=170 / 72).to_pil().convert("RGB")
+    # A 12-megapixel phone photo of a page that fills most of the frame is about 300 dpi; 240 is on the low side.
+    page = document[0].render(scale=240 / 72).to_pil().convert("RGB")
     document.close()
-    margin = 120
+    margin = 160
     desk = Image.new("RGB", (page.width + 2 * margin, page.height + 2 * margin), (120, 100, 80))
     desk.paste(page, (margin, margin))
     photo = desk.rotate(rng.uniform(-3, 3), resample=Image.Resampling.BICUBIC, fillcolor=(120, 100, 80))
@@ -249,7 +250,7 @@ def photograph(pdf: bytes, rng: random.Random) -> bytes:
         )
     shadow = shadow.filter(ImageFilter.GaussianBlur(radius=60))
     photo = ImageChops.multiply(photo, Image.merge("RGB", [shadow] * 3))
-    photo = photo.filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.6, 1.3)))
+    photo = photo.filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.8, 1.8)))
     noise = Image.effect_noise(photo.size, rng.uniform(8, 18)).convert("RGB")
     photo = Image.blend(photo, ImageChops.multiply(photo, noise.point(lambda v: min(255, v + 100))), 0.25)
     buffer = io.BytesIO()

@@ -59,6 +59,19 @@ def owned(trainer):
         ids[name] = activity.pk
     for name in ("evidence_file", "evidence_delete", "api-evidence-detail"):
         ids[name] = evidence.pk
+    from credits.intake.models import IntakeDraft, IntakeJob
+
+    job = IntakeJob.objects.create(user=trainer)
+    draft = IntakeDraft.objects.create(job=job, position=0, original_name="c.pdf", state=IntakeDraft.FAILED)
+    for name in ("intake_job", "intake_job_progress", "api-intake-job"):
+        ids[name] = job.pk
+    for name in (
+        "intake_draft_confirm",
+        "intake_draft_discard",
+        "api-intake-draft-confirm",
+        "api-intake-draft-discard",
+    ):
+        ids[name] = draft.pk
     return ids
 
 

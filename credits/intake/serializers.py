@@ -1,5 +1,6 @@
 """Input/output serializers of the intake API. Writable fields are listed explicitly."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from credits.intake.models import IntakeDraft, IntakeJob
@@ -25,10 +26,27 @@ class FoundSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
+READ_FIELDS = ("provider", "participant", "awarding_org", "title", "course_number", "completed_on", "amount", "hours")
+
+
+class ReadSerializer(serializers.Serializer):
+    """Per field: the value read, how sure (0 to 1) and the line of the certificate it came from; null if none."""
+
+    provider = FoundSerializer(allow_null=True)
+    participant = FoundSerializer(allow_null=True)
+    awarding_org = FoundSerializer(allow_null=True)
+    title = FoundSerializer(allow_null=True)
+    course_number = FoundSerializer(allow_null=True)
+    completed_on = FoundSerializer(allow_null=True, help_text="value: ISO date")
+    amount = FoundSerializer(allow_null=True, help_text="value: in the awarding organization's unit")
+    hours = FoundSerializer(allow_null=True)
+
+
 class FlagSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=["duplicate_file", "duplicate_course", "name_mismatch"])
     message = serializers.CharField()
     activity = serializers.IntegerField(required=False)
+    draft = serializers.IntegerField(required=False)
 
 
 class DraftOutputSerializer(serializers.ModelSerializer):
@@ -51,11 +69,12 @@ class DraftOutputSerializer(serializers.ModelSerializer):
     def _fields(obj) -> dict:
         return obj.fields if isinstance(obj.fields, dict) else {}
 
-    def get_read(self, obj) -> dict[str, FoundSerializer]:
-        names = ("provider", "participant", "awarding_org", "title", "course_number", "completed_on", "amount", "hours")
-        return {name: self._fields(obj).get(name) for name in names}
+    @extend_schema_field(ReadSerializer)
+    def get_read(self, obj) -> dict:
+        return {name: self._fields(obj).get(name) for name in READ_FIELDS}
 
-    def get_flags(self, obj) -> list[FlagSerializer]:
+    @extend_schema_field(FlagSerializer(many=True))
+    def get_flags(self, obj) -> list:
         return self._fields(obj).get("flags") or []
 
     def get_catalog(self, obj) -> list[str]:

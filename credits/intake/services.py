@@ -6,6 +6,7 @@ are their own model, so nothing counts before the person confirms it."""
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import time
@@ -151,7 +152,7 @@ def draft_fields(
     """The draft's fields: what the certificate says, resolved against the catalog and the organizations'
     units (RULES §2, §5), with the flags the person should see (duplicates, another name)."""
     out: dict[str, Any] = {
-        "provider": parsed.provider.as_json() if parsed.provider else None,
+        "provider": _known_provider(parsed.provider),
         "participant": parsed.participant.as_json() if parsed.participant else None,
         "title": parsed.title.as_json() if parsed.title else None,
         "completed_on": parsed.completed_on.as_json() if parsed.completed_on else None,
@@ -219,6 +220,22 @@ def draft_fields(
         draft=draft,
     )
     return out
+
+
+def _known_provider(found: read.Found | None) -> dict | None:
+    """A provider name as read, or the known provider (or organization) it is a misreading of."""
+    if found is None:
+        return None
+    from accounts.models import Provider
+
+    with scopes_disabled():
+        names = list(Provider.objects.values_list("name", flat=True)) + list(
+            Organization.objects.values_list("name", flat=True)
+        )
+    close = difflib.get_close_matches(found.value, names, n=1, cutoff=0.8)
+    if close and close[0] != found.value:
+        return _found(close[0], found.confidence, found.source)
+    return found.as_json()
 
 
 def _as_date(found: dict | None) -> date | None:
@@ -383,10 +400,12 @@ def _logged_course(*, user: User, completed_on: date | None, course_number: str,
 
 
 def names_match(printed: str, account: str) -> bool:
-    """The certificate's name is the account's: the same words, whatever the case, accents aside,
-    a middle name or initial more or less."""
+    """The certificate's name is the account's: the same words, whatever the case, accents aside, a middle
+    name or initial more or less, or a letter or two misread (OCR's "Jaines" for "James")."""
     if not account:
         return True  # nothing to compare with
+    if difflib.SequenceMatcher(None, _normal(printed), _normal(account)).ratio() >= 0.85:
+        return True
     printed_words = [w for w in _normal(printed).split() if len(w) > 1]
     account_words = [w for w in _normal(account).split() if len(w) > 1]
     shorter, longer = sorted((printed_words, account_words), key=len)

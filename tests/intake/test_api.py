@@ -73,3 +73,24 @@ def test_uploads_are_throttled_per_person(api, shipped):
         assert api.post("/api/v1/intake/", {}, format="multipart").status_code == 429
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
+
+
+def test_the_intake_api_keeps_its_schema(trainer, shipped):
+    """schemathesis: no input makes a 500, answers match the schema, input outside it is refused."""
+    from tests.schemathesis_support import run_schemathesis
+
+    token = Token.objects.create(user=trainer)
+    job = services_job(trainer)
+    assert job.pk
+    count = run_schemathesis(
+        path_regex=r"^/api/v1/intake/", max_examples=15, headers={"Authorization": f"Token {token.key}"}
+    )
+    assert count == 4
+
+
+def services_job(user):
+    from credits.intake.models import IntakeJob
+
+    job = IntakeJob.objects.create(user=user)
+    IntakeDraft.objects.create(job=job, position=0, original_name="c.pdf", state=IntakeDraft.FAILED)
+    return job

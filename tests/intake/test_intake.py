@@ -272,3 +272,12 @@ def test_a_real_worker_reads_the_certificates(celery_worker_process, shipped, tr
         time.sleep(0.3)
     assert draft.state == IntakeDraft.READY, (draft.reason, worker.output()[-3000:])
     assert draft.fields["amount"]["value"] == "0.70"
+
+
+def test_ocr_misreadings_of_a_known_provider_and_of_the_account_name_are_forgiven(trainer, shipped, provider_a):
+    from credits.intake.fields import certificate_fields
+
+    parsed = certificate_fields("Provider: Move VVell Acadeiny\nAwarded to: Tess Traimer", ocr=True)
+    fields = services.draft_fields(user=trainer, parsed=parsed, text="")
+    assert fields["provider"]["value"] == "Move Well Academy"
+    assert fields["flags"] == []
