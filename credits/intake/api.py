@@ -72,7 +72,13 @@ class IntakeDraftConfirmApi(TrainerApi):
 
 class IntakeDraftDiscardApi(TrainerApi):
     @extend_schema(
-        operation_id="intake_draft_discard", request=None, responses={200: DraftOutputSerializer, 404: NOT_FOUND}
+        operation_id="intake_draft_discard",
+        request=None,
+        responses={
+            200: DraftOutputSerializer,
+            400: OpenApiResponse(description="Refused: the draft was already confirmed or discarded."),
+            404: NOT_FOUND,
+        },
     )
     def post(self, request, pk):
         draft = selectors.intake_draft_get(user=request.user, pk=pk)

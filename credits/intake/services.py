@@ -207,7 +207,7 @@ def draft_fields(
             )
             source, sure = parsed.amount.source, parsed.amount.confidence
             if out["kind"] in ("cpr", "aed", "first_aid"):
-                amount, hours = None, hours if hours is not None else None
+                amount = None  # these kinds record hours only (RULES §4, §5 decide what they are worth)
             out["amount"] = _found(str(amount), sure, source) if amount is not None else None
             out["hours"] = _found(str(hours), sure, source) if hours is not None else None
     out["flags"] = draft_flags(
