@@ -126,8 +126,7 @@ def _image_text(data: bytes, clock: _Clock) -> str:
 
 
 def _ocr(image, clock: _Clock) -> str:
-    """Tesseract on a cleaned grayscale copy: background divided out (shadows), table rules removed
-    (Tesseract drops the cells of a ruled table)."""
+    """Tesseract on a cleaned grayscale copy: the paper's brightness divided out, so shadows go."""
     import pytesseract
 
     try:
@@ -152,23 +151,4 @@ def _cleaned(image):
     small = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(radius=4))
     background = small.resize(gray.size, Image.Resampling.BILINEAR)
     flat = ImageOps.autocontrast(ImageOps.invert(ImageChops.subtract(background, gray)), cutoff=1)
-    return _without_rules(flat)
-
-
-def _without_rules(gray, length: int = 60):
-    """Whiten long straight dark lines (table borders, underlines): averaged over `length` pixels along the
-    line they stay dark, letters do not."""
-    from PIL import Image, ImageChops, ImageFilter, ImageOps
-
-    ink = ImageOps.invert(gray)
-    width, height = ink.size
-    masks = []
-    for size in ((max(width // length, 1), height), (width, max(height // length, 1))):
-        squeezed = ink.resize(size, Image.Resampling.BOX).point(lambda v: 255 if v > 200 else 0)
-        # A rule is thin; a row of bold heading letters is as dark when squeezed, but thick: keep only thin
-        # marks (judged at a quarter of the size, where rank filters cost little).
-        quarter = squeezed.resize((max(width // 4, 1), max(height // 4, 1)), Image.Resampling.NEAREST)
-        thin = ImageChops.subtract(quarter, quarter.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(5)))
-        masks.append(thin.resize((width, height), Image.Resampling.NEAREST))
-    rules = ImageChops.lighter(*masks).filter(ImageFilter.MaxFilter(3))
-    return ImageChops.lighter(gray, rules)
+    return flat
