@@ -281,3 +281,16 @@ def test_ocr_misreadings_of_a_known_provider_and_of_the_account_name_are_forgive
     fields = services.draft_fields(user=trainer, parsed=parsed, text="")
     assert fields["provider"]["value"] == "Move Well Academy"
     assert fields["flags"] == []
+
+
+def test_a_scanned_pdf_without_text_is_read_by_ocr(trainer, ace_course, django_capture_on_commit_callbacks):
+    import io
+
+    from PIL import Image
+
+    scan = io.BytesIO()
+    Image.open(io.BytesIO(certificate_png(ACE_LINES))).convert("RGB").save(scan, "PDF", resolution=200)
+    (draft,) = _start(trainer, upload("scan.pdf", scan.getvalue()), capture=django_capture_on_commit_callbacks)
+    draft.refresh_from_db()
+    assert draft.method == "ocr" and draft.state == IntakeDraft.READY
+    assert draft.fields["course_number"]["value"] == "CEP12345" and draft.fields["amount"]["value"] == "0.70"
