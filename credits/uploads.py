@@ -217,10 +217,10 @@ def install_upload_handlers(request) -> None:
     request.upload_handlers = [EvidenceUploadHandler(request)]
 
 
-def content_length_too_big(request) -> bool:
-    """A request body far above the limit is refused before it is read at all."""
+def content_length_too_big(request, *, files: int = 1) -> bool:
+    """A request body far above the limit (for `files` files) is refused before it is read at all."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > max_bytes() + 1024 * 1024
+    return length > files * max_bytes() + 1024 * 1024

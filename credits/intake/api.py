@@ -34,7 +34,12 @@ class IntakeCreateApi(TrainerApi):
     @extend_schema(
         operation_id="intake_create",
         request={"multipart/form-data": IntakeUploadSerializer},
-        responses={202: JobOutputSerializer, 400: BAD_INPUT, 429: OpenApiResponse(description="Too many uploads.")},
+        responses={
+            202: JobOutputSerializer,
+            400: BAD_INPUT,
+            415: OpenApiResponse(description="Not multipart/form-data: send the files as a form."),
+            429: OpenApiResponse(description="Too many uploads."),
+        },
         description="Upload certificates; each is read in the background into a draft. Poll the job's URL.",
     )
     def post(self, request):

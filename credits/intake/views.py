@@ -13,18 +13,14 @@ from cectracker.forms import add_service_errors
 from credits.intake import selectors, services
 from credits.intake.forms import DraftConfirmForm, IntakeUploadForm
 from credits.intake.reader import ocr_available
-from credits.uploads import install_upload_handlers, max_bytes
+from credits.uploads import content_length_too_big, install_upload_handlers
 
 TOO_MANY = f"At most {services.MAX_FILES} files an upload: choose fewer and upload the rest next."
 
 
 def body_too_big(request) -> bool:
     """An upload body far beyond 50 files of the size limit is refused before it is read."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > services.MAX_FILES * (max_bytes() + 64 * 1024) + 1024 * 1024
+    return content_length_too_big(request, files=services.MAX_FILES)
 
 
 @csrf_exempt

@@ -82,10 +82,19 @@ def test_the_intake_api_keeps_its_schema(trainer, shipped):
     token = Token.objects.create(user=trainer)
     job = services_job(trainer)
     assert job.pk
-    count = run_schemathesis(
-        path_regex=r"^/api/v1/intake/", max_examples=15, headers={"Authorization": f"Token {token.key}"}
+    headers = {"Authorization": f"Token {token.key}"}
+    assert run_schemathesis(path_regex=r"^/api/v1/intake/.+", max_examples=15, headers=headers) == 3
+    # The upload: positive cases only. Generating negative multipart bodies trips CPython 3.11.7's
+    # "AST constructor recursion depth mismatch" inside hypothesis (not in our code); the bad-upload cases
+    # are in test_bad_uploads_are_400s_naming_files.
+    from schemathesis import GenerationMode
+
+    assert (
+        run_schemathesis(
+            path_regex=r"^/api/v1/intake/$", max_examples=15, headers=headers, modes=[GenerationMode.POSITIVE]
+        )
+        == 1
     )
-    assert count == 4
 
 
 def services_job(user):
