@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("audits.api.urls")),
     path("", include(api_urlpatterns)),  # proof of certification: verify links, credentials
     path("employer/", include(employer_api_urlpatterns)),
+    path("", include("credits.intake.api")),
 ]
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("certifications.urls")),
     path("", include("credits.urls")),
+    path("", include("credits.intake.urls")),
     path("", include("audits.urls")),
     path("", include("certifications.exports.urls")),
     path("", include("certifications.proof.urls")),

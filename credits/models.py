@@ -131,4 +131,5 @@ class Petition(models.Model):
         return f"Petition {self.pk} ({self.status})"
 
 
+from credits.intake.models import IntakeDraft, IntakeJob  # noqa: E402, F401
 from credits.providers.models import IdempotencyKey, ProviderCompletion, RosterUpload  # noqa: E402, F401

@@ -23,7 +23,7 @@ from certifications.statements.services import statements_deferred
 from credits.kinds import FIELD_LABELS, LOGGABLE_KINDS, NUMBER_FIELDS, REQUIRED, TEXT_FIELDS, fields_for
 from credits.models import Activity, Evidence, Petition
 from credits.selectors import MALFORMED, course_lookup, evidence_retention, petition_organizations, retention_summary
-from credits.uploads import check_evidence_file
+from credits.uploads import CheckedUpload, check_evidence_file
 
 MAX_EVIDENCE_PER_ACTIVITY = 20
 MAX_FIGURE = Decimal("1000000")  # amounts, hours and credit hours are stored with 8 digits
@@ -241,6 +241,23 @@ def _delete_file_on_commit(name: str) -> None:
     transaction.on_commit(lambda: default_storage.delete(name))
 
 
+def original_name(upload, *, default: str) -> str:
+    """The person's filename without any folder, kept only as data (never as the stored name)."""
+    return os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/"))[:255] or default
+
+
+def stored_content(upload, checked: CheckedUpload) -> tuple[Any, int, str]:
+    """What is stored for a checked upload, with its size and SHA-256: a PDF without its active content.
+
+    Staff open evidence in their PDF readers (and in audit packets): the stored file is the one without
+    scripts, actions, attachments or forms, and its size and digest are of what is stored."""
+    upload.seek(0)
+    if checked.extension != "pdf":
+        return upload, checked.size, checked.sha256
+    cleaned = strip_active_content(data=b"".join(upload.chunks()))
+    return ContentFile(cleaned), len(cleaned), hashlib.sha256(cleaned).hexdigest()
+
+
 @transaction.atomic
 @statements_deferred()
 def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
@@ -248,14 +265,8 @@ def evidence_attach(*, actor: User, activity: Activity, upload) -> Evidence:
     checked = check_evidence_file(upload)
     if activity.evidence.count() >= MAX_EVIDENCE_PER_ACTIVITY:
         raise ValidationError({"file": [f"An activity holds at most {MAX_EVIDENCE_PER_ACTIVITY} files."]})
-    original = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/"))[:255] or "evidence"
-    upload.seek(0)
-    content, size, sha256 = upload, checked.size, checked.sha256
-    if checked.extension == "pdf":
-        # Staff open evidence in their PDF readers (and in audit packets): the stored file is the one
-        # without scripts, actions, attachments or forms, and its size and digest are of what is stored.
-        cleaned = strip_active_content(data=b"".join(upload.chunks()))
-        content, size, sha256 = ContentFile(cleaned), len(cleaned), hashlib.sha256(cleaned).hexdigest()
+    original = original_name(upload, default="evidence")
+    content, size, sha256 = stored_content(upload, checked)
     evidence = Evidence(
         activity=activity,
         original_name=original,

@@ -222,10 +222,11 @@ def install_upload_handlers(request, *, limit: int | None = None) -> None:
     request.upload_handlers = [handler]
 
 
-def content_length_too_big(request, *, limit: int | None = None) -> bool:
-    """A request body far above the limit is refused before it is read at all."""
+def content_length_too_big(request, *, limit: int | None = None, files: int = 1) -> bool:
+    """A request body far above the limit (`limit` bytes, or the evidence limit, for each of `files` files) is
+    refused before it is read at all."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > (limit or max_bytes()) + 1024 * 1024
+    return length > files * (limit or max_bytes()) + 1024 * 1024

@@ -50,6 +50,9 @@ def world(org_a, org_b, admin_a, provider_a, trainer):
 
     _, share_token = share_link_create(actor=trainer, certification=certification)
     doomed_link, _ = share_link_create(actor=trainer, certification=certification)
+    from credits.intake.models import IntakeJob
+
+    job = IntakeJob.objects.create(user=trainer)
     gym = employer_create(name="Northside Fitness", slug="northside", short_name="Northside")
     gym_admin = MembershipFactory(organization=gym, role=Membership.ADMIN, user__email="admin@northside.test").user
     return {
@@ -63,6 +66,7 @@ def world(org_a, org_b, admin_a, provider_a, trainer):
             "/api/v1/certifications/{id}/credential": {"id": certification.pk},
             "/api/v1/share-links/{id}/": {"id": doomed_link.pk},
             "/api/v1/verify/{token}": {"token": share_token},
+            "/api/v1/intake/{id}/": {"id": job.pk},
             "/api/v1/cycles/{id}/": {"id": certification.cycles.first().pk},
             "/api/v1/activities/{id}/": {"id": activity.pk},
             "/api/v1/activities/{id}/evidence/": {"id": activity.pk},

@@ -78,6 +78,19 @@ def owned(trainer):
         ids[name] = evidence.pk
     link = _gym_link(trainer=trainer, certification=certification)
     ids["sharing_detail"], ids["sharing_withdraw"] = link.pk, link.consents.get().pk
+    from credits.intake.models import IntakeDraft, IntakeJob
+
+    job = IntakeJob.objects.create(user=trainer)
+    draft = IntakeDraft.objects.create(job=job, position=0, original_name="c.pdf", state=IntakeDraft.FAILED)
+    for name in ("intake_job", "intake_job_progress", "api-intake-job"):
+        ids[name] = job.pk
+    for name in (
+        "intake_draft_confirm",
+        "intake_draft_discard",
+        "api-intake-draft-confirm",
+        "api-intake-draft-discard",
+    ):
+        ids[name] = draft.pk
     return ids
 
 

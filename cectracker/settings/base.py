@@ -148,7 +148,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912  # JSON bodies of bulk provider reports
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # certificate intake reads up to 50 files an upload
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = 10 * 1024 * 1024  # provider roster files (CSV/XLSX); 10,000 rows take about 1 MB
@@ -202,7 +202,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cectracker.pagination.LimitOffsetPage",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cectracker.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"evaluate": env("EVALUATE_RATE", default="120/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "evaluate": env("EVALUATE_RATE", default="120/min"),
+        "intake": env("INTAKE_RATE", default="30/hour"),  # certificate uploads per person (OCR is costly)
+    },
     # Reverse proxies in front of the app (see ALLAUTH_TRUSTED_PROXY_COUNT). DRF's own default, None,
     # takes the whole X-Forwarded-For as the client, so each made-up header was a new client.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -267,6 +270,7 @@ CELERY_IMPORTS = [
     "certifications.statements.services",
     "credits.providers.services",
     "employers.digest",
+    "credits.intake.services",
 ]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"

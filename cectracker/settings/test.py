@@ -43,7 +43,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CECT_REQUIRE_MFA_FOR_ADMINS = True
 CECT_RULES_CACHE_SECONDS = 0  # every test sees the rule sets it just created
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"evaluate": "100000/min"}}  # noqa: F405
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"evaluate": "100000/min", "intake": "100000/min"}}  # noqa: F405
 
 if env.bool("CECT_REQUIRE_SERVICES", default=False) and (not USING_POSTGRES or not REDIS_URL):
     from django.core.exceptions import ImproperlyConfigured

@@ -15,6 +15,7 @@ PERSON_OWNED = {
     "accounts.User": "the person themselves",
     "credits.Activity": "the trainer's own record; the provider that reported it is a source, not an owner",
     "credits.Evidence": "belongs to the trainer's activity",
+    "credits.IntakeDraft": "an uploaded certificate of the trainer's (its job's user)",
 }
 
 
