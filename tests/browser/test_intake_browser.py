@@ -6,24 +6,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 
 from certifications.defaults import load_defaults
 from certifications.models import Credential
 from credits.models import Activity
+from tests.browser.axe import assert_accessible
 from tests.factories import ApprovedCourseFactory, CertificationFactory, UserFactory
 from tests.intake.conftest import ACE_LINES, certificate_pdf, certificate_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def _no_serious_violations(page):
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in serious]
 
 
 def test_drop_three_certificates_and_confirm_the_drafts(page, live_server, artifacts, tmp_path):
@@ -37,12 +29,7 @@ def test_drop_three_certificates_and_confirm_the_drafts(page, live_server, artif
     )
     ApprovedCourseFactory(organization=orgs["ACE"], course_number="CEP12345", title="Kettlebell Basics",
                           amount=Decimal("0.70"))  # fmt: skip
-    client = Client()
-    client.force_login(trainer)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in(page, live_server, trainer)
     acsm = ["ACSM approved provider course", "Awarded to: Tess Trainer", "Course title: Program Design Lab",
             "Completed 14 Mar 2026", "6 contact hours", "Presented by: Strong Science Online"]  # fmt: skip
     photo = [line.replace("CEP12345", "CA23456").replace("Kettlebell Basics", "Mobility Flow") for line in ACE_LINES]
@@ -59,11 +46,11 @@ def test_drop_three_certificates_and_confirm_the_drafts(page, live_server, artif
     page.goto("/activities/")
     page.click("text=Add from certificates")
     page.set_input_files("#id_files", paths)
-    _no_serious_violations(page)
+    assert_accessible(page)
     page.click("button:has-text('Read the certificates')")
     page.wait_for_selector("text=All 3 files read.", timeout=90_000)
     assert page.get_attribute("[role=progressbar]", "aria-valuenow") == "3"
-    _no_serious_violations(page)
+    assert_accessible(page)
     drafts = page.locator("section.draft")
     assert drafts.count() == 3
     first = page.locator("section.draft").nth(0)
@@ -83,7 +70,7 @@ def test_drop_three_certificates_and_confirm_the_drafts(page, live_server, artif
         page.locator("section.draft button:has-text('Confirm this activity')").first.click()
         page.wait_for_selector("text=saved with its certificate.")
     assert page.locator("button:has-text('Confirm this activity')").count() == 0
-    _no_serious_violations(page)
+    assert_accessible(page)
     assert Activity.objects.filter(user=trainer).count() == 3
     assert all(a.evidence.count() == 1 for a in Activity.objects.filter(user=trainer))
     page.goto("/activities/")
