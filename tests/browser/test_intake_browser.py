@@ -10,7 +10,7 @@ import pytest
 from certifications.defaults import load_defaults
 from certifications.models import Credential
 from credits.models import Activity
-from tests.browser.axe import assert_accessible
+from tests.browser.axe import assert_accessible, sign_in
 from tests.factories import ApprovedCourseFactory, CertificationFactory, UserFactory
 from tests.intake.conftest import ACE_LINES, certificate_pdf, certificate_png
 
