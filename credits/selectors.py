@@ -107,20 +107,10 @@ def activity_applications(*, user: User, as_of: date | None = None) -> dict[int,
     chosen: dict[tuple[int, int], Application] = {}
     progress = certifications_progress(certifications=certifications_of(user=user), as_of=as_of, all_cycles=True)
     for cycle in progress:  # each certification's cycles, oldest first
-        result = cycle.result
-        for item in result.activities:
+        for item in cycle.result.activities:
             key = (int(item.id), cycle.certification.pk)
             if key not in chosen or chosen[key].reason == OUTSIDE_CYCLE:
-                chosen[key] = Application(
-                    certification=cycle.certification,
-                    cycle_start=result.cycle.start,
-                    cycle_end=result.cycle.end,
-                    full=item.full,
-                    applied=item.applied,
-                    reason=item.reason,
-                    detail=item.detail,
-                    unit=result.unit,
-                )
+                chosen[key] = _application(cycle, item)
     out: dict[int, list[Application]] = defaultdict(list)
     for (activity_id, _), application in chosen.items():
         out[activity_id].append(application)
@@ -140,20 +130,23 @@ def activity_applications_stored(
     for activity_id, cycle, item in statements_applications(
         certifications=certifications, as_of=as_of, activity_ids=activity_ids
     ):
-        result = cycle.result
-        out[activity_id].append(
-            Application(
-                certification=cycle.certification,
-                cycle_start=result.cycle.start,
-                cycle_end=result.cycle.end,
-                full=item.full,
-                applied=item.applied,
-                reason=item.reason,
-                detail=item.detail,
-                unit=result.unit,
-            )
-        )
+        out[activity_id].append(_application(cycle, item))
     return dict(out)
+
+
+def _application(cycle, item) -> Application:
+    """What one activity (`item`, the engine's AppliedActivity) does for one evaluated cycle."""
+    result = cycle.result
+    return Application(
+        certification=cycle.certification,
+        cycle_start=result.cycle.start,
+        cycle_end=result.cycle.end,
+        full=item.full,
+        applied=item.applied,
+        reason=item.reason,
+        detail=item.detail,
+        unit=result.unit,
+    )
 
 
 @dataclass(frozen=True)
