@@ -106,7 +106,7 @@ def test_the_dashboard_says_how_much_waits_on_a_pending_petition(client_t, train
     )
     text = " ".join(visible_text(client_t.get(reverse("dashboard")).content.decode()).split())
     assert "Still missing" in text
-    assert "on a pending petition and count once ACE approves" in text
+    assert "for ACE's decision on a petition" in text
 
 
 def test_the_amount_field_names_the_unit_and_shows_the_conversion_before_saving(client_t, acsm_cert):
