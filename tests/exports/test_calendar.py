@@ -130,3 +130,17 @@ def test_every_deadline_reminds_thirty_and_seven_days_before(client, holder):
         assert sorted(a.decoded("TRIGGER") for a in alarms) == [dt.timedelta(days=-30), dt.timedelta(days=-7)]
         assert {str(a["ACTION"]) for a in alarms} == {"DISPLAY"}
         assert {str(a["DESCRIPTION"]) for a in alarms} == {str(event["SUMMARY"])}
+
+
+def test_changing_the_password_revokes_the_calendar_feed(client, holder):
+    from accounts.models import ActionLog
+
+    _, token = calendar_feed_create(user=holder["user"])
+    assert client.get(reverse("calendar_ics", args=[token])).status_code == 200
+    client.force_login(holder["user"])
+    new = "a-brand-new-passphrase-77"
+    data = {"oldpassword": "correct-horse-battery", "password1": new, "password2": new}
+    assert client.post(reverse("account_change_password"), data).status_code == 302
+    client.logout()
+    assert client.get(reverse("calendar_ics", args=[token])).status_code == 404
+    assert ActionLog.objects.filter(action="calendar_feed.revoked", subject_user=holder["user"]).exists()
