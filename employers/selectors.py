@@ -17,7 +17,8 @@ from accounts.models import Organization, User
 from certifications.explain import STATUS_LABELS
 from certifications.forecast import amount_text
 from certifications.rules.engine import EXPIRED, GRACE, IN_PROGRESS, INACTIVE, LAPSED, REQUIREMENTS_MET
-from certifications.selectors import certifications_of, certifications_progress
+from certifications.selectors import certifications_of
+from certifications.statements.selectors import statements_progress
 from employers.models import Consent, Link
 
 WITHDRAWN = "withdrawn"
@@ -147,7 +148,8 @@ def roster_rows(
     status: str | None = None,
 ) -> list[RosterRow]:
     """Every certification the employer's trainers share (or withdrew), what needs attention first; a fixed
-    number of queries whatever the roster's size (one for the consents, then the one batch evaluation)."""
+    number of queries whatever the roster's size (one for the consents, then the stored statements: no
+    history is evaluated again)."""
     as_of = as_of or timezone.localdate()
     consents = (
         Consent.objects.filter(link__organization=organization, link__user__isnull=False)
@@ -158,7 +160,7 @@ def roster_rows(
         consents = consents.filter(link__location_id=location_id)
     consents = list(consents)
     shared = [c.certification for c in consents if c.withdrawn_at is None]
-    progress = {p.certification.pk: p for p in certifications_progress(certifications=shared, as_of=as_of)}
+    progress = {p.certification.pk: p for p in statements_progress(certifications=shared, as_of=as_of)}
     rows = [
         _row(consent=c, progress=progress.get(c.certification_id) if c.withdrawn_at is None else None, as_of=as_of)
         for c in consents
