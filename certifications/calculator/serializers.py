@@ -133,22 +133,7 @@ class ActivityField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             self.fail("invalid", datatype=type(data).__name__)
-        out, errors = {}, {}
-        for name, value in data.items():
-            field = self._declared.get(name)
-            if field is None:
-                errors[name] = ["Unknown field."]
-                continue
-            try:
-                out[name] = _field_value(field, value)
-            except serializers.ValidationError as exc:
-                errors[name] = exc.detail
-        for name in self._required:
-            if name not in data:
-                errors[name] = [self._declared[name].error_messages["required"]]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return out
+        return _declared_values(self._declared, self._required, data)
 
     def to_representation(self, value):
         return value
@@ -164,7 +149,13 @@ def evaluate_input(data) -> dict:
         raise serializers.ValidationError(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(data).__name__}."]}
         )
-    declared = EvaluateInSerializer._declared_fields
+    declared = EvaluateInSerializer._declared_fields  # defined below: it uses ActivityField
+    return _declared_values(declared, tuple(name for name, field in declared.items() if field.required), data)
+
+
+def _declared_values(declared: dict, required: tuple[str, ...], data: dict) -> dict:
+    """Each key of `data` through its declared field, an unknown key refused, the required ones present: the
+    Serializer's validated_data and error dict, without its machinery."""
     out, errors = {}, {}
     for name, value in data.items():
         field = declared.get(name)
@@ -175,9 +166,9 @@ def evaluate_input(data) -> dict:
             out[name] = _field_value(field, value)
         except serializers.ValidationError as exc:
             errors[name] = exc.detail
-    for name, field in declared.items():
-        if field.required and name not in data:
-            errors[name] = [field.error_messages["required"]]
+    for name in required:
+        if name not in data:
+            errors[name] = [declared[name].error_messages["required"]]
     if errors:
         raise serializers.ValidationError(errors)
     return out
