@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -65,8 +66,11 @@ def activity_list(
         qs = qs.filter(completed_on__lte=date_to)
     with scopes_disabled():
         petitions = Petition.objects.select_related("organization")
+    # A correlated count, not a join and GROUP BY: only the rows of the page shown compute it, and the
+    # paginator's COUNT(*) leaves it out.
+    files = Evidence.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk"))
     return (
-        qs.annotate(evidence_count=Count("evidence", distinct=True))
+        qs.annotate(evidence_count=Coalesce(Subquery(files.values("n")), 0))
         .prefetch_related(Prefetch("petitions", queryset=petitions))
         .order_by("-completed_on", "-id")
     )

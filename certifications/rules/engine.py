@@ -6,9 +6,10 @@ everything an organization decides comes from its `RuleParams`.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -150,6 +151,9 @@ class CycleResult:
     activities: tuple[AppliedActivity, ...]
     unit: str
     cpr_aed_ok: bool  # True where the organization has no CPR/AED condition
+    # Where the evaluation stood after its last activity (`_Run.state`): with it, `evaluate_next` applies one
+    # more activity that comes after all of them without going through the others again.
+    state: dict | None = field(default=None, compare=False, repr=False)
 
 
 def cycle_for(*, start: date, params: RuleParams) -> Cycle:
@@ -221,6 +225,7 @@ def evaluate(
     order = sorted(range(len(activities)), key=lambda i: (activities[i].completed_on, activities[i].seq, i))
     by_index = {index: run.apply(activities[index]) for index in order}
     results = tuple(by_index[index] for index in range(len(activities)))
+    last = activities[order[-1]] if order else None
 
     earned = sum((item.applied for item in results), ZERO)
     required = _cents(credential.required)
@@ -239,7 +244,31 @@ def evaluate(
         activities=results,
         unit=params.unit,
         cpr_aed_ok=cpr_aed_ok,
+        state=run.state(last=(last.completed_on, last.seq) if last is not None else None),
     )
+
+
+def evaluate_next(
+    *,
+    state: dict,
+    credential: CredentialInfo,
+    cycle_start: date,
+    versions: Sequence[RuleVersion],
+    activity: ActivityInput,
+    previous_cycle_until: date | None = None,
+) -> tuple[AppliedActivity, dict] | None:
+    """Apply one more activity to a finished evaluation (`CycleResult.state`, same credential, cycle and rules):
+    what `evaluate` would say of it with the others, and the state after it. Activities are applied in date
+    order, so one that comes after all the others changes nothing before it; for any other (an earlier date, or
+    a tie with an earlier recording order) the answer is None and the whole cycle must be evaluated again."""
+    last = state["last"]
+    if last is not None and (activity.completed_on, activity.seq) <= (date.fromisoformat(last[0]), last[1]):
+        return None
+    rule_versions = _Versions(versions)
+    cycle = cycle_for(start=cycle_start, params=rule_versions.on(cycle_start).params)
+    run = _Run.resumed(state, credential, cycle, rule_versions, previous_cycle_until)
+    applied = run.apply(activity)
+    return applied, run.state(last=(activity.completed_on, activity.seq))
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -300,6 +329,32 @@ class _Run:
         self.previous_cycle_until = previous_cycle_until
         self.cap_used: dict[tuple[object, ...], Decimal] = {}
         self.credited_courses: dict[str, date] = {}
+
+    def state(self, *, last: tuple[date, int] | None) -> dict:
+        """What the run holds after the activity `last` ((date, seq), None if there was none), as JSON values."""
+        level = self.level
+        return {
+            "last": [last[0].isoformat(), last[1]] if last is not None else None,
+            "level": [level.code, level.organization, level.level, str(level.required)],
+            "caps": sorted(([list(key), str(used)] for key, used in self.cap_used.items()), key=json.dumps),
+            "courses": {course: day.isoformat() for course, day in self.credited_courses.items()},
+        }
+
+    @classmethod
+    def resumed(
+        cls,
+        state: dict,
+        credential: CredentialInfo,
+        cycle: Cycle,
+        versions: _Versions,
+        previous_cycle_until: date | None,
+    ) -> _Run:
+        code, organization, level, required = state["level"]
+        level_info = CredentialInfo(code, organization, level, Decimal(required))
+        run = cls(credential, cycle, versions, level_info, previous_cycle_until)
+        run.cap_used = {tuple(key): Decimal(used) for key, used in state["caps"]}
+        run.credited_courses = {course: date.fromisoformat(day) for course, day in state["courses"].items()}
+        return run
 
     def apply(self, act: ActivityInput) -> AppliedActivity:
         for name in ("amount", "hours", "credit_hours"):

@@ -31,6 +31,10 @@ class CycleStatement(models.Model):
     status = models.CharField(max_length=20)
     # [[ISO date, applied that day], ...] for the dashboard's chart: bounded by the cycle's length.
     daily = models.JSONField(default=list)
+    # The engine's state after the cycle's last activity (`CycleResult.state`, its courses in `StatementCourse`):
+    # logging an activity that comes after all the others applies it from here instead of evaluating the
+    # history again. Reads never load it.
+    engine_state = models.JSONField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
     stale = models.BooleanField(default=False)
@@ -62,3 +66,21 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"activity {self.activity_id}: {self.applied}"
+
+
+class StatementCourse(models.Model):
+    """A course number the cycle has credited, with the day of the activity credited: the part of the engine
+    state that grows with the history (a course counts once per cycle), kept as rows so that appending an
+    activity reads only its own course."""
+
+    statement = models.ForeignKey(CycleStatement, on_delete=models.CASCADE, related_name="courses")
+    course = models.CharField(max_length=40)
+    first_day = models.DateField()
+
+    objects = ScopedManager(organization="statement__certification__credential__organization")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["statement", "course"], name="one_row_per_course")]
+
+    def __str__(self):
+        return f"{self.course} credited {self.first_day}"

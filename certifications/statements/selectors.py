@@ -61,7 +61,12 @@ class StoredResult(CycleResult):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_lines", lines)
         object.__setattr__(self, "statement_id", statement_id)
-        object.__setattr__(self, "daily", [(date.fromisoformat(day), Decimal(amount)) for day, amount in daily])
+        object.__setattr__(self, "_daily", daily)
+
+    @property
+    def daily(self) -> list[tuple[date, Decimal]]:
+        """The applied amounts per completion day (the dashboard's chart), parsed when asked for."""
+        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self._daily]
 
     @property
     def activities(self) -> tuple[AppliedActivity, ...]:  # type: ignore[override]
@@ -121,7 +126,11 @@ def statements_progress(
 def _cycles(certification_ids: list[int]) -> dict[int, list[Cycle]]:
     """Each certification's cycles, oldest first, with their statement (None when there is none yet)."""
     out: dict[int, list[Cycle]] = defaultdict(list)
-    rows = Cycle.objects.filter(certification_id__in=certification_ids).select_related("renewal", "statement")
+    rows = (
+        Cycle.objects.filter(certification_id__in=certification_ids)
+        .select_related("renewal", "statement")
+        .defer("statement__engine_state")
+    )
     for cycle in rows.order_by("start"):
         out[cycle.certification_id].append(cycle)
     return out

@@ -23,7 +23,7 @@ from django_scopes import scopes_disabled
 from certifications.models import Certification
 from certifications.rules.engine import OUTSIDE_CYCLE
 from certifications.selectors import Progress, certifications_progress
-from certifications.statements.models import CycleStatement, StatementLine
+from certifications.statements.models import CycleStatement, StatementCourse, StatementLine
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +31,14 @@ REFRESH_BATCH = 500  # certifications per Celery batch after a publish, and per 
 _LINE_FIELDS = ("completed_on", "full", "applied", "reason", "detail")
 
 
-def _lock(certification_ids: Iterable[int]) -> list[Certification]:
-    """Lock the certification rows (in id order, so two writers never wait on each other in a circle)."""
+def _lock(certification_ids: Iterable[int] = (), *, user_id: int | None = None) -> list[Certification]:
+    """Lock these certification rows (or all of the person's), in id order, so two writers never wait on each
+    other in a circle."""
     with scopes_disabled():
-        return list(
-            Certification.objects.filter(pk__in=list(certification_ids))
-            .select_related("credential__organization")
-            .select_for_update(of=("self",))
-            .order_by("pk")
-        )
+        rows = Certification.objects.filter(pk__in=list(certification_ids))
+        if user_id is not None:
+            rows = Certification.objects.filter(user_id=user_id)
+        return list(rows.select_related("credential__organization").select_for_update(of=("self",)).order_by("pk"))
 
 
 def _certification_ids(*, user_ids: Iterable[int] = (), certification_ids: Iterable[int] = ()) -> set[int]:
@@ -133,6 +132,7 @@ def _store(progress: list[Progress]) -> int:
             "cpr_aed_ok": result.cpr_aed_ok,
             "status": result.status,
             "daily": _daily(item),
+            "engine_state": _without_courses(result.state),
             "computed_at": now,
             "stale": False,
         }
@@ -155,7 +155,38 @@ def _store(progress: list[Progress]) -> int:
         )
     by_cycle = {s.cycle_id: s.pk for s in [*new_statements, *changed]}
     _store_lines(progress, by_cycle)
+    _store_courses(progress, by_cycle)
     return len(progress)
+
+
+def _without_courses(state: dict | None) -> dict | None:
+    """The engine state as the statement row keeps it: its credited courses live in `StatementCourse`."""
+    return None if state is None else {name: value for name, value in state.items() if name != "courses"}
+
+
+def _store_courses(progress: list[Progress], by_cycle: dict[int, int]) -> None:
+    wanted = {
+        (by_cycle[item.cycle.pk], course): date.fromisoformat(day)
+        for item in progress
+        for course, day in (item.result.state or {}).get("courses", {}).items()
+    }
+    stored = {
+        (statement_id, course): (pk, day)
+        for pk, statement_id, course, day in StatementCourse.objects.filter(
+            statement_id__in=list(by_cycle.values())
+        ).values_list("pk", "statement_id", "course", "first_day")
+    }
+    gone = [pk for key, (pk, day) in stored.items() if wanted.get(key) != day]
+    if gone:
+        StatementCourse.objects.filter(pk__in=gone).delete()
+    StatementCourse.objects.bulk_create(
+        [
+            StatementCourse(statement_id=statement_id, course=course, first_day=day)
+            for (statement_id, course), day in wanted.items()
+            if stored.get((statement_id, course), (None, None))[1] != day
+        ],
+        batch_size=2000,
+    )
 
 
 _STATEMENT_FIELDS = (
@@ -171,6 +202,7 @@ _STATEMENT_FIELDS = (
     "cpr_aed_ok",
     "status",
     "daily",
+    "engine_state",
     "computed_at",
     "stale",
 )
@@ -223,7 +255,18 @@ def _line(values: tuple) -> dict:
 
 # --- Keeping in step: every write that can change a result recomputes what it touches ---------------------
 
-_PENDING: ContextVar[tuple[set[int], set[int]] | None] = ContextVar("statements_pending", default=None)
+
+class _Pending:
+    """What the writes of one `statements_deferred` block touched: people, certifications, and activities
+    just recorded (which the stored statements may take in without evaluating the history again)."""
+
+    def __init__(self) -> None:
+        self.user_ids: set[int] = set()
+        self.certification_ids: set[int] = set()
+        self.created: dict[int, object] = {}
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("statements_pending", default=None)
 
 
 @contextmanager
@@ -236,24 +279,138 @@ def statements_deferred() -> Iterator[None]:
         yield
         return
     with transaction.atomic():
-        token = _PENDING.set((set(), set()))
+        token = _PENDING.set(_Pending())
         try:
             yield
-            user_ids, certification_ids = _PENDING.get()
+            pending = _PENDING.get()
         finally:
             _PENDING.reset(token)
-        statements_refresh(user_ids=user_ids, certification_ids=certification_ids)
+        _flush(pending)
 
 
-def statements_touched(*, user_ids: Iterable[int] = (), certification_ids: Iterable[int] = ()) -> None:
-    """A write changed what these people's (or these) certifications' statements depend on: recompute them now,
-    in the caller's transaction, or when the enclosing `statements_deferred` block ends."""
+def _flush(pending: _Pending) -> None:
+    user_ids = set(pending.user_ids)
+    for activity in pending.created.values():
+        # A new activity alone (no other write to its person) is appended when it comes after all the others;
+        # anything else, or an append refused, recomputes the person's cycles.
+        if pending.certification_ids or activity.user_id in user_ids or not statements_append(activity=activity):
+            user_ids.add(activity.user_id)
+    statements_refresh(user_ids=user_ids, certification_ids=pending.certification_ids)
+
+
+def statements_touched(
+    *, user_ids: Iterable[int] = (), certification_ids: Iterable[int] = (), created: Iterable[object] = ()
+) -> None:
+    """A write changed what these people's (or these) certifications' statements depend on, or recorded these
+    activities (`created`): bring the statements in step now, in the caller's transaction, or when the
+    enclosing `statements_deferred` block ends."""
     pending = _PENDING.get()
     if pending is None:
-        statements_refresh(user_ids=user_ids, certification_ids=certification_ids)
-    else:
-        pending[0].update(user_ids)
-        pending[1].update(certification_ids)
+        pending = _Pending()
+        pending.user_ids.update(user_ids)
+        pending.certification_ids.update(certification_ids)
+        pending.created.update((activity.pk, activity) for activity in created)
+        _flush(pending)
+        return
+    pending.user_ids.update(user_ids)
+    pending.certification_ids.update(certification_ids)
+    pending.created.update((activity.pk, activity) for activity in created)
+
+
+def statements_append(*, activity) -> bool:
+    """Take a just-recorded activity into its person's stored statements without evaluating the history again:
+    from each cycle's stored engine state, the engine applies it (`evaluate_next`), and one line and the totals
+    are written. True when done; False, having written nothing, when it cannot be (the activity does not come
+    after all the others in date order, a statement is stale or has no state): the caller recomputes."""
+    from certifications.models import Cycle
+    from certifications.rules.engine import Cycle as EngineCycle
+    from certifications.rules.engine import course_key, cycle_status, evaluate_next
+    from certifications.selectors import _previous_until, _renewed_until, activity_input, credential_info, rule_versions
+
+    if activity.voided_at is not None:
+        return True  # counts toward nothing, changes nothing
+    numbers = (activity.amount, activity.hours, activity.credit_hours)
+    if type(activity.completed_on) is not date or any(n is not None and type(n) is not Decimal for n in numbers):
+        return False  # saved from raw values (a shell, a fixture): the recomputation reads them back typed
+    with transaction.atomic(), scopes_disabled():
+        certifications = _lock(user_id=activity.user_id)
+        if not certifications:
+            return True
+        cycles: dict[int, list] = defaultdict(list)
+        for cycle in Cycle.objects.filter(certification__in=certifications).select_related("renewal", "statement"):
+            cycles[cycle.certification_id].append(cycle)
+        versions = rule_versions(organization_ids=list({c.credential.organization_id for c in certifications}))
+        course = course_key(activity.course_number)
+        credited = (
+            dict(
+                StatementCourse.objects.filter(statement__certification__in=certifications, course=course).values_list(
+                    "statement_id", "first_day"
+                )
+            )
+            if course
+            else {}
+        )
+        today, now = timezone.localdate(), timezone.now()
+        statements, lines, courses = [], [], []
+        for certification in certifications:
+            organization = certification.credential.organization
+            rows = sorted(cycles.get(certification.pk, []), key=lambda c: c.start)
+            for upto, cycle in enumerate(rows, start=1):
+                statement = getattr(cycle, "statement", None)
+                if statement is None or statement.stale or statement.engine_state is None:
+                    return False
+                until = _renewed_until(cycle)
+                if until is not None and activity.completed_on > until:
+                    continue  # belongs to a later cycle only (RULES §3)
+                # The run only ever looks up the activity's own course: the state needs no other.
+                first = credited.get(statement.pk)
+                state = {**statement.engine_state, "courses": {course: first.isoformat()} if first else {}}
+                step = evaluate_next(
+                    state=state,
+                    credential=credential_info(certification.credential),
+                    cycle_start=cycle.start,
+                    versions=versions[organization.pk],
+                    activity=activity_input(activity, organization=organization),
+                    previous_cycle_until=_previous_until(rows[:upto]),
+                )
+                if step is None:
+                    return False
+                applied, state = step
+                statement.engine_state = _without_courses(state)
+                if course in state["courses"] and first is None:
+                    courses.append(StatementCourse(statement=statement, course=course, first_day=activity.completed_on))
+                if applied.reason != OUTSIDE_CYCLE:
+                    day, reason = activity.completed_on, applied.reason or ""
+                    values = _line((day, applied.full, applied.applied, reason, applied.detail))
+                    lines.append(StatementLine(statement=statement, activity_id=activity.pk, **values))
+                engine_cycle = EngineCycle(statement.start, statement.end, statement.grace_until)
+                if applied.applied > 0 and statement.start <= activity.completed_on <= (
+                    statement.grace_until or statement.end
+                ):
+                    statement.daily = _add_day(statement.daily, activity.completed_on, applied.applied)
+                statement.earned += applied.applied
+                statement.status = cycle_status(
+                    cycle=engine_cycle,
+                    as_of=today,
+                    met=statement.earned >= statement.required and statement.cpr_aed_ok,
+                    recorded_status=cycle.recorded_status or None,
+                )
+                statement.version += 1
+                statement.computed_at = now
+                statements.append(statement)
+        StatementLine.objects.bulk_create(lines)
+        StatementCourse.objects.bulk_create(courses)
+        CycleStatement.objects.bulk_update(
+            statements, ["earned", "status", "daily", "engine_state", "version", "computed_at"]
+        )
+    return True
+
+
+def _add_day(daily: list[list[str]], day: date, amount: Decimal) -> list[list[str]]:
+    """`_daily`'s per-day sums with `amount` added on `day`."""
+    per_day = {date.fromisoformat(d): Decimal(a) for d, a in daily}
+    per_day[day] = per_day.get(day, Decimal("0")) + amount
+    return [[d.isoformat(), str(a)] for d, a in sorted(per_day.items())]
 
 
 def statements_publish_mark(*, organization_id: int) -> list[int]:
@@ -302,6 +459,7 @@ def _stored_view(progress: list[Progress]) -> dict[int, tuple]:
             (cycle.start, cycle.end, cycle.grace_until, result.credential, result.organization, result.unit),
             (result.required, result.earned, result.cpr_aed_ok),
             lines,
+            (_daily(item), _without_courses(result.state), (result.state or {}).get("courses", {})),
         )
     return out
 
@@ -320,8 +478,12 @@ def statements_drift(*, certification_ids: Iterable[int]) -> list[str]:
             "statement_id", "activity_id", *_LINE_FIELDS
         ):
             lines[statement_id].append(tuple(row))
+        courses: dict[int, dict[str, str]] = defaultdict(dict)
+        rows = StatementCourse.objects.filter(statement__cycle_id__in=list(fresh))
+        for statement_id, course, day in rows.values_list("statement_id", "course", "first_day"):
+            courses[statement_id][course] = day.isoformat()
     problems = []
-    for cycle_id, (dates, totals, expected_lines) in fresh.items():
+    for cycle_id, (dates, totals, expected_lines, (daily, state, expected_courses)) in fresh.items():
         statement = statements.get(cycle_id)
         if statement is None:
             problems.append(f"cycle {cycle_id}: no stored statement")
@@ -338,6 +500,11 @@ def statements_drift(*, certification_ids: Iterable[int]) -> list[str]:
             )
         if tuple(sorted(lines.get(s.pk, []))) != expected_lines:
             problems.append(f"cycle {cycle_id}: stored lines differ from the engine's")
+        if s.daily != daily:
+            problems.append(f"cycle {cycle_id}: stored daily amounts differ from the engine's")
+        if s.engine_state is not None and (s.engine_state != state or courses.get(s.pk, {}) != expected_courses):
+            # None (a statement written before states were kept) is safe: the next write evaluates in full.
+            problems.append(f"cycle {cycle_id}: stored engine state differs from the engine's")
     return problems
 
 
@@ -385,8 +552,11 @@ def statements_verify_task(*, sample: int | None = None) -> int:
 # call `statements_touched` themselves.
 
 
-def _touched_activity(sender, instance, **kwargs) -> None:
-    statements_touched(user_ids=[instance.user_id])
+def _touched_activity(sender, instance, created=False, **kwargs) -> None:
+    if created:
+        statements_touched(created=[instance])
+    else:
+        statements_touched(user_ids=[instance.user_id])
 
 
 def _touched_through_activity(sender, instance, **kwargs) -> None:

@@ -142,8 +142,25 @@ class ActivityOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(ApplicationSerializer(many=True))
     def get_applications(self, obj) -> list[dict]:
         """What the activity applies to each certification the person holds (current cycles), and why."""
-        applications = self.context.get("applications", {}).get(obj.pk, [])
-        return ApplicationSerializer(applications, many=True).data
+        return [_application(a) for a in self.context.get("applications", {}).get(obj.pk, [])]
+
+
+_CREDITS = ApplicationSerializer().fields["applied"]
+
+
+def _application(application) -> dict:
+    """`ApplicationSerializer`'s output, built directly: a list page has one per activity and certification,
+    and a nested serializer for each costs more than the rest of the page."""
+    return {
+        "certification": application.certification.pk,
+        "credential": application.certification.credential.code,
+        "cycle_start": application.cycle_start.isoformat(),
+        "cycle_end": application.cycle_end.isoformat(),
+        "full": _CREDITS.to_representation(application.full),
+        "applied": _CREDITS.to_representation(application.applied),
+        "reason": application.reason,
+        "detail": application.detail,
+    }
 
 
 def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:

@@ -242,3 +242,45 @@ def test_a_cycle_recorded_by_hand_shows_its_status_from_the_store(shipped, train
     Cycle.objects.filter(certification=acsm).update(recorded_status=Cycle.EMERITUS)  # no signal: status is live
     [progress] = statements_user_progress(user=trainer)
     assert progress.result.status == "emeritus"
+
+
+def test_logging_an_activity_after_all_others_is_appended_from_the_stored_engine_state(
+    shipped, trainer, today, monkeypatch
+):
+    """The newest activity is applied from each cycle's stored engine state (caps used, courses credited, the
+    level held), not by evaluating the history again; the result is the engine's, cap by cap."""
+    from certifications.statements import services
+
+    acsm = certify(trainer, "ACSM-CPT", start=years_ago(today, 2, 6))  # an earlier cycle, now renewed or not
+    ace = certify(trainer, "ACE-CPT", start=years_ago(today, 1))
+    refreshed = []
+    real_refresh = services.statements_refresh
+    monkeypatch.setattr(
+        services, "statements_refresh", lambda **kw: refreshed.append(kw) or real_refresh(**kw)
+    )
+    start = years_ago(today, 0, 11)
+    writes = [
+        dict(kind="teaching", amount=Decimal("9"), title="Taught a lot"),  # hits ACE's teaching cap over the year
+        dict(kind="teaching", amount=Decimal("9"), title="Taught again"),
+        dict(kind="approved_course", awarding_org="ACE", course_number="CA12345", amount=Decimal("0.5"), title="A"),
+        dict(kind="approved_course", awarding_org="ACE", course_number="CA12345", amount=Decimal("0.5"), title="B"),
+        dict(kind="cpr", title="CPR class", hours=Decimal("4")),
+        dict(kind="other_org_course", awarding_org="NASM", hours=Decimal("8"), title="NASM course"),
+    ]
+    for offset, values in enumerate(writes):
+        activity_create(actor=trainer, user=trainer, completed_on=start + dt.timedelta(days=30 * offset), **values)
+        assert refreshed == [{"user_ids": set(), "certification_ids": set()}] * (offset + 1)  # nothing recomputed
+        assert statements_drift(certification_ids=[acsm.pk, ace.pk]) == []
+    assert StatementLine.objects.filter(reason="duplicate_course").count() >= 1  # the course credited once
+    assert StatementLine.objects.filter(reason="cap_reached").exists()  # the cap came from the stored state
+
+
+def test_an_activity_dated_before_the_newest_one_recomputes_the_cycle(shipped, trainer, today):
+    acsm = certify(trainer, "ACSM-CPT", start=years_ago(today, 1))
+    newest = teach(trainer, "2", today - dt.timedelta(days=5))
+    version = CycleStatement.objects.get(certification=acsm).version
+    teach(trainer, "1", today - dt.timedelta(days=50))  # earlier than the newest: caps and order may change
+    statement = CycleStatement.objects.get(certification=acsm)
+    assert statement.version == version + 1 and statement.earned == Decimal("3.00")
+    assert statement.engine_state["last"] == [newest.completed_on.isoformat(), newest.pk]
+    assert statements_drift(certification_ids=[acsm.pk]) == []
