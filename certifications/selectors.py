@@ -432,8 +432,15 @@ def _applied_by_day(item: Progress) -> list[tuple[date, Decimal]]:
     return [(dates[a.id], a.applied) for a in item.result.activities if a.id in dates]
 
 
-def dashboard_cards(*, progress: list[Progress], as_of: date, points=_applied_by_day) -> list[DashboardCard]:
-    """The cards for evaluated cycles; `points(progress)` gives the chart's (day, applied) pairs."""
+def _waiting_on_petition(item: Progress) -> list:
+    return [a for a in item.result.activities if a.reason == PETITION_PENDING]
+
+
+def dashboard_cards(
+    *, progress: list[Progress], as_of: date, points=_applied_by_day, pending=_waiting_on_petition
+) -> list[DashboardCard]:
+    """The cards for evaluated cycles; `points(progress)` gives the chart's (day, applied) pairs and
+    `pending(progress)` the activities that wait on a petition."""
     cards = []
     for item in progress:
         result = item.result
@@ -460,7 +467,7 @@ def dashboard_cards(*, progress: list[Progress], as_of: date, points=_applied_by
                     applied=points(item),
                     as_of=as_of,
                 ),
-                pending=[a for a in result.activities if a.reason == PETITION_PENDING],
+                pending=pending(item),
             )
         )
     return cards

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from certifications.models import Certification, Cycle
-from certifications.rules.engine import AppliedActivity, CycleResult, cycle_status
+from certifications.rules.engine import PETITION_PENDING, AppliedActivity, CycleResult, cycle_status
 from certifications.rules.engine import Cycle as EngineCycle
 from certifications.selectors import DashboardCard, Progress, StatementLine, certifications_of, dashboard_cards
 from certifications.statements.models import CycleStatement
@@ -216,7 +216,21 @@ def statements_dashboard(*, user, as_of: date | None = None) -> list[DashboardCa
     """The dashboard's cards from the store: totals from the statements, the chart from their per-day sums."""
     as_of = as_of or timezone.localdate()
     progress = statements_user_progress(user=user, as_of=as_of)
-    return dashboard_cards(progress=progress, as_of=as_of, points=lambda item: item.result.daily)
+    waiting: dict[int, list[AppliedActivity]] = defaultdict(list)
+    with scopes_disabled():
+        rows = StoredLine.objects.filter(
+            statement_id__in=[p.result.statement_id for p in progress], reason=PETITION_PENDING
+        ).order_by("activity_id")
+        for statement_id, activity_id, full, applied, reason, detail in rows.values_list(
+            "statement_id", "activity_id", "full", "applied", "reason", "detail"
+        ):
+            waiting[statement_id].append(AppliedActivity(str(activity_id), full, applied, reason, detail))
+    return dashboard_cards(
+        progress=progress,
+        as_of=as_of,
+        points=lambda item: item.result.daily,
+        pending=lambda item: waiting[item.result.statement_id],
+    )
 
 
 def statements_applications(
