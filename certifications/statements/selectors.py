@@ -66,6 +66,8 @@ class StoredResult(CycleResult):
     @property
     def daily(self) -> list[tuple[date, Decimal]]:
         """The applied amounts per completion day (the dashboard's chart), parsed when asked for."""
+        if self._daily is None:
+            raise AttributeError("the per-day sums were not loaded: read with statements_progress(chart=True)")
         return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self._daily]
 
     @property
@@ -95,7 +97,11 @@ class _Dates(Mapping):
 
 
 def statements_progress(
-    *, certifications: Iterable[Certification], as_of: date | None = None, all_cycles: bool = False
+    *,
+    certifications: Iterable[Certification],
+    as_of: date | None = None,
+    all_cycles: bool = False,
+    chart: bool = False,
 ) -> list[Progress]:
     """The current cycle (with `all_cycles`, every cycle, oldest first) of each certification, from the store:
     the same answer as `certifications_progress`, in a fixed number of queries that do not grow with the
@@ -107,13 +113,13 @@ def statements_progress(
         certifications = list(certifications)
         if not certifications:
             return []
-        cycles = _cycles([c.pk for c in certifications])
+        cycles = _cycles([c.pk for c in certifications], chart=chart)
         wanted = {cert_id: rows if all_cycles else rows[-1:] for cert_id, rows in cycles.items()}
         # A missing or stale statement (a write outside the services, a publish not yet recomputed) is
         # recomputed here first, so a read never shows an answer the engine would not give.
         if any(_statement(cycle) is None or cycle.statement.stale for rows in wanted.values() for cycle in rows):
             statements_refresh(certification_ids=_needing_refresh(list(wanted)), stale_only=True)
-            cycles = _cycles([c.pk for c in certifications])
+            cycles = _cycles([c.pk for c in certifications], chart=chart)
             wanted = {cert_id: rows if all_cycles else rows[-1:] for cert_id, rows in cycles.items()}
     lines = _Lines([cycle.statement.pk for rows in wanted.values() for cycle in rows])
     return [
@@ -123,13 +129,14 @@ def statements_progress(
     ]
 
 
-def _cycles(certification_ids: list[int]) -> dict[int, list[Cycle]]:
-    """Each certification's cycles, oldest first, with their statement (None when there is none yet)."""
+def _cycles(certification_ids: list[int], *, chart: bool = False) -> dict[int, list[Cycle]]:
+    """Each certification's cycles, oldest first, with their statement (None when there is none yet); the
+    per-day sums only with `chart` (the dashboard's chart is the one reader)."""
     out: dict[int, list[Cycle]] = defaultdict(list)
     rows = (
         Cycle.objects.filter(certification_id__in=certification_ids)
         .select_related("renewal", "statement")
-        .defer("statement__engine_state")
+        .defer("statement__engine_state", *([] if chart else ["statement__daily"]))
     )
     for cycle in rows.order_by("start"):
         out[cycle.certification_id].append(cycle)
@@ -156,7 +163,7 @@ def _progress(certification: Certification, cycle: Cycle, *, lines: _Lines, as_o
     result = StoredResult(
         lines=lines,
         statement_id=statement.pk,
-        daily=statement.daily,
+        daily=statement.daily if "daily" not in statement.get_deferred_fields() else None,
         credential=statement.credential,
         organization=statement.organization,
         cycle=engine_cycle,
@@ -187,9 +194,9 @@ def statements_lines(*, progress: list[Progress]) -> list[tuple[Progress, list[S
     return [(p, per_statement.get(p.result.statement_id, [])) for p in progress]
 
 
-def statements_user_progress(*, user, as_of: date | None = None) -> list[Progress]:
+def statements_user_progress(*, user, as_of: date | None = None, chart: bool = False) -> list[Progress]:
     """Every certification of the person with its current cycle, from the store (see `user_progress`)."""
-    return statements_progress(certifications=certifications_of(user=user), as_of=as_of)
+    return statements_progress(certifications=certifications_of(user=user), as_of=as_of, chart=chart)
 
 
 def statements_certification_cycles(*, certification: Certification, as_of: date | None = None) -> list[Progress]:
@@ -215,7 +222,7 @@ def statements_cycle_statement(*, cycle: Cycle, as_of: date | None = None) -> tu
 def statements_dashboard(*, user, as_of: date | None = None) -> list[DashboardCard]:
     """The dashboard's cards from the store: totals from the statements, the chart from their per-day sums."""
     as_of = as_of or timezone.localdate()
-    progress = statements_user_progress(user=user, as_of=as_of)
+    progress = statements_user_progress(user=user, as_of=as_of, chart=True)
     waiting: dict[int, list[AppliedActivity]] = defaultdict(list)
     with scopes_disabled():
         rows = StoredLine.objects.filter(

@@ -145,9 +145,6 @@ class ActivityOutputSerializer(serializers.ModelSerializer):
         return [_application(a) for a in self.context.get("applications", {}).get(obj.pk, [])]
 
 
-_CREDITS = ApplicationSerializer().fields["applied"]
-
-
 def _application(application) -> dict:
     """`ApplicationSerializer`'s output, built directly: a list page has one per activity and certification,
     and a nested serializer for each costs more than the rest of the page."""
@@ -156,8 +153,8 @@ def _application(application) -> dict:
         "credential": application.certification.credential.code,
         "cycle_start": application.cycle_start.isoformat(),
         "cycle_end": application.cycle_end.isoformat(),
-        "full": _CREDITS.to_representation(application.full),
-        "applied": _CREDITS.to_representation(application.applied),
+        "full": format(application.full, ".2f"),  # as ApplicationSerializer's DecimalField writes it
+        "applied": format(application.applied, ".2f"),
         "reason": application.reason,
         "detail": application.detail,
     }

@@ -255,9 +255,7 @@ def test_logging_an_activity_after_all_others_is_appended_from_the_stored_engine
     ace = certify(trainer, "ACE-CPT", start=years_ago(today, 1))
     refreshed = []
     real_refresh = services.statements_refresh
-    monkeypatch.setattr(
-        services, "statements_refresh", lambda **kw: refreshed.append(kw) or real_refresh(**kw)
-    )
+    monkeypatch.setattr(services, "statements_refresh", lambda **kw: refreshed.append(kw) or real_refresh(**kw))
     start = years_ago(today, 0, 11)
     writes = [
         dict(kind="teaching", amount=Decimal("9"), title="Taught a lot"),  # hits ACE's teaching cap over the year

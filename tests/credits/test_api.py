@@ -295,3 +295,19 @@ def test_the_api_uses_the_persons_time_zone_for_today(api, trainer, monkeypatch)
     response = api.post("/api/v1/activities/", {"kind": "cpr", "completed_on": "2026-03-11"}, format="json")
     assert response.status_code == 201, response.json()
     assert timezone.get_current_timezone_name() == "UTC"  # nothing left behind in the thread
+
+
+def test_the_list_writes_each_application_as_the_documented_serializer_does(api, trainer, course, ace_cert, acsm_cert):
+    """The list builds its per-certification answers by hand (a nested serializer per row cost more than the
+    rest of the page); they must be exactly what the schema's ApplicationSerializer says."""
+    from credits.api.serializers import ApplicationSerializer
+    from credits.selectors import activity_applications
+
+    for day in ("2025-05-01", "2025-05-02"):
+        body = {"kind": "approved_course", "awarding_org": "ACE", "course_number": "ca23456", "completed_on": day}
+        assert api.post("/api/v1/activities/", body, format="json").status_code == 201
+    fresh = activity_applications(user=trainer)
+    rows = api.get("/api/v1/activities/").json()["results"]
+    assert len(rows) == 2 and all(row["applications"] for row in rows)
+    for row in rows:
+        assert row["applications"] == ApplicationSerializer(fresh[row["id"]], many=True).data
