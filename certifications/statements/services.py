@@ -305,16 +305,14 @@ def statements_touched(
     activities (`created`): bring the statements in step now, in the caller's transaction, or when the
     enclosing `statements_deferred` block ends."""
     pending = _PENDING.get()
-    if pending is None:
+    alone = pending is None
+    if alone:
         pending = _Pending()
-        pending.user_ids.update(user_ids)
-        pending.certification_ids.update(certification_ids)
-        pending.created.update((activity.pk, activity) for activity in created)
-        _flush(pending)
-        return
     pending.user_ids.update(user_ids)
     pending.certification_ids.update(certification_ids)
     pending.created.update((activity.pk, activity) for activity in created)
+    if alone:
+        _flush(pending)
 
 
 def statements_append(*, activity) -> bool:
