@@ -21,11 +21,12 @@ turns every repeat into a no-op and `notifications_pending_enqueue` re-sends wha
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from celery import group, shared_task
 from django.db import OperationalError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -46,15 +47,14 @@ from certifications.rules.engine import (
     IN_PROGRESS,
     LAPSED,
     REQUIREMENTS_MET,
+    CycleResult,
     cycle_for,
     cycle_status,
     version_in_force,
 )
 from certifications.rules.engine import Cycle as EngineCycle
 from certifications.selectors import Progress, rule_versions
-
-# The stored statements' answer, under the name the sweep has always called (the engine's, read from the store).
-from certifications.statements.selectors import statements_progress as certifications_progress
+from certifications.statements.services import _needing_refresh, statements_refresh
 
 THRESHOLDS = (180, 90, 30, 7)
 GRACE_ENDING_DAYS = 30
@@ -106,45 +106,44 @@ def certification_reminders_batch(
     link, credentials, versions = shared or _batch_shared()
     stats = {"skipped": 0, "decided": 0, "created": 0}
     with transaction.atomic(), scopes_disabled():
-        # The holders come as the few values a notification reads, joined into the same query, instead
-        # of 1,000 user instances per batch.
-        certifications = list(
-            Certification.objects.filter(pk__in=[cert_id for cert_id, _, _ in batch]).annotate(
-                holder_email=F("user__email"),
-                holder_is_active=F("user__is_active"),
-                holder_preferences=F("user__notification_preferences"),
+        # The certifications and their holders as the few values deciding reads, in one query, instead of
+        # 1,000 model instances with their users per batch.
+        holders = {
+            row[0]: row
+            for row in Certification.objects.filter(pk__in=[cert_id for cert_id, _, _ in batch]).values_list(
+                "pk",
+                "user_id",
+                "credential_id",
+                "cpr_aed_valid_until",
+                "user__email",
+                "user__is_active",
+                "user__notification_preferences",
             )
-        )
-        cycles = {cert_id: (cycle_id, start) for cert_id, cycle_id, start in batch}
+        }
         recorded = notifications_recorded(
-            user_ids={c.user_id for c in certifications},
+            user_ids={row[1] for row in holders.values()},
             keys=[f"cycle:{cycle_id}" for _, cycle_id, _ in batch],
         )
         users, to_evaluate = {}, []
-        for certification in certifications:
-            certification.credential = credentials[certification.credential_id]
-            cycle_id, start = cycles[certification.pk]
-            key = f"cycle:{cycle_id}"
+        for cert_id, cycle_id, start in batch:
+            if cert_id not in holders:
+                continue
+            _, user_id, credential_id, cpr_aed_valid_until, email, is_active, preferences = holders[cert_id]
+            organization_id = credentials[credential_id].organization_id
+            params = version_in_force(versions=versions[organization_id], on=start).params
             possible = _possible(
-                certification=certification,
-                cycle=cycle_for(
-                    start=start,
-                    params=version_in_force(
-                        versions=versions[certification.credential.organization_id], on=start
-                    ).params,
-                ),
-                as_of=as_of,
+                cpr_aed_valid_until=cpr_aed_valid_until, cycle=cycle_for(start=start, params=params), as_of=as_of
             )
-            if all((certification.user_id, kind, key, due_on) in recorded for kind, due_on in possible):
+            key = f"cycle:{cycle_id}"
+            if all((user_id, kind, key, due_on) in recorded for kind, due_on in possible):
                 stats["skipped"] += 1
                 continue
-            to_evaluate.append(certification)
-            users[certification.user_id] = Recipient(
-                certification.user_id,
-                certification.holder_email,
-                certification.holder_is_active,
-                certification.holder_preferences,
+            to_evaluate.append(
+                Certification(
+                    pk=cert_id, user_id=user_id, credential_id=credential_id, cpr_aed_valid_until=cpr_aed_valid_until
+                )
             )
+            users[user_id] = Recipient(user_id, email, is_active, preferences)
         requests = [
             request
             for progress in certifications_progress(certifications=to_evaluate, as_of=as_of)
@@ -158,6 +157,72 @@ def certification_reminders_batch(
         new = [r for r in requests if (r.user.pk, r.kind, r.key, r.due_on) not in recorded]
         stats["created"] += len(notify_many(requests=new))
     return stats
+
+
+_STORED = (
+    "certification_id",
+    "pk",
+    "recorded_status",
+    "statement__pk",
+    "statement__stale",
+    "statement__start",
+    "statement__end",
+    "statement__grace_until",
+    "statement__credential",
+    "statement__organization",
+    "statement__unit",
+    "statement__required",
+    "statement__earned",
+    "statement__cpr_aed_ok",
+)
+
+
+def certifications_progress(*, certifications: list[Certification], as_of: date) -> list[Progress]:
+    """The current cycle of each certification from its stored statement, read as plain values in one query:
+    what `statements_progress` answers for the fields a reminder reads (dates, totals, status; no activity
+    lines), without building a cycle, a statement and a result object per certification through the ORM.
+
+    A missing or stale statement (a publish not yet recomputed) is recomputed first, as every read does."""
+    if not certifications:
+        return []
+    ids = [c.pk for c in certifications]
+    with scopes_disabled():
+        rows = _stored(ids)
+        if any(row[3] is None or row[4] for row in rows.values()):
+            statements_refresh(certification_ids=_needing_refresh(ids), stale_only=True)
+            rows = _stored(ids)
+    out = []
+    for certification in certifications:
+        row = rows.get(certification.pk)
+        if row is None:
+            continue
+        _, cycle_id, recorded_status, _, _, start, end, grace_until, credential, organization, unit = row[:11]
+        required, earned, cpr_aed_ok = row[11:]
+        cycle = EngineCycle(start, end, grace_until)
+        status = cycle_status(
+            cycle=cycle, as_of=as_of, met=earned >= required and cpr_aed_ok, recorded_status=recorded_status or None
+        )
+        result = CycleResult(
+            credential=credential,
+            organization=organization,
+            cycle=cycle,
+            required=required,
+            earned=earned,
+            remaining=max(required - earned, Decimal("0.00")),
+            status=status,
+            activities=(),
+            unit=unit,
+            cpr_aed_ok=cpr_aed_ok,
+        )
+        stored_cycle = Cycle(pk=cycle_id, certification_id=certification.pk, recorded_status=recorded_status)
+        out.append(Progress(certification, stored_cycle, result))
+    return out
+
+
+def _stored(certification_ids: list[int]) -> dict[int, tuple]:
+    """Per certification, its latest cycle with the stored statement's values (one query)."""
+    rows = Cycle.objects.filter(certification_id__in=certification_ids).order_by("certification_id", "start")
+    return {row[0]: row for row in rows.values_list(*_STORED)}  # the latest start stays
 
 
 def reminder_candidate_ids(*, as_of: date) -> list[int]:
@@ -186,7 +251,7 @@ def _candidates(*, as_of: date) -> list[tuple[int, int, date]]:
         return list(rows)
 
 
-def _possible(*, certification: Certification, cycle: EngineCycle, as_of: date) -> list[tuple[str, date]]:
+def _possible(*, cpr_aed_valid_until: date | None, cycle: EngineCycle, as_of: date) -> list[tuple[str, date]]:
     """Every (kind, due date) `reminders_for` could decide today for this cycle, whatever its credits and
     CPR/AED: the dates alone fix the status after the end, and at most "in progress" before it."""
     status = cycle_status(cycle=cycle, as_of=as_of, met=False)
@@ -196,7 +261,7 @@ def _possible(*, certification: Certification, cycle: EngineCycle, as_of: date) 
             status=status,
             cycle=cycle,
             cpr_aed_ok=False,
-            cpr_aed_valid_until=certification.cpr_aed_valid_until,
+            cpr_aed_valid_until=cpr_aed_valid_until,
             as_of=as_of,
         )
     ]

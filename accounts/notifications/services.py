@@ -137,10 +137,11 @@ class _Titles:
         values = tuple(context.get(name, _ABSENT) for name in names)
         if not all(type(value) in self._PLAIN or value is _ABSENT for value in values):
             return _title(template, context)
-        # The template object is part of the key: a reloaded template (development) renders afresh.
-        # A Decimal by its text: 1.0 == 1.00, but they read differently.
+        # The engine's template is part of the key: a reloaded template (development) renders afresh. Not the
+        # backend wrapper `get_template` returns, which is new on every call: keyed on it, every batch of the
+        # sweep (one `_Titles` each) missed the cache. A Decimal by its text: 1.0 == 1.00, but they read differently.
         key = (
-            template,
+            template.template,
             kind,
             tuple((type(value), str(value) if type(value) is Decimal else value) for value in values),
         )
@@ -215,10 +216,34 @@ def notifications_recorded(*, user_ids: Iterable[int], keys: Iterable[str]) -> s
     )
 
 
-def _enqueue(ids: list[int]) -> None:
+SEND_BATCH = 200
 
-    for pk in ids:
-        notification_send_task.delay(notification_id=pk)
+
+def _enqueue(ids: list[int]) -> None:
+    """Publish the sends: one task per notification alone, one task per `SEND_BATCH` ids otherwise, so a sweep
+    deciding 100,000 reminders publishes hundreds of messages, not 100,000 (each publish is a broker round trip)."""
+    if len(ids) == 1:
+        notification_send_task.delay(notification_id=ids[0])
+        return
+    for start in range(0, len(ids), SEND_BATCH):
+        notifications_send_task.delay(notification_ids=ids[start : start + SEND_BATCH])
+
+
+def notifications_send(*, notification_ids: list[int]) -> int:
+    """Email each of these ledger rows still pending; returns how many this call sent.
+
+    Exactly once holds as for one: each send locks its row and sends only while it is pending, so a batch
+    redelivered after a worker died skips what it had sent. A row whose SMTP send fails is handed to its own
+    `notification_send_task`, which retries it with backoff, and the rest of the batch goes on."""
+    sent = 0
+    for pk in notification_ids:
+        try:
+            sent += notification_send(notification_id=pk)
+        except SEND_ERRORS:
+            notification_send_task.apply_async(
+                kwargs={"notification_id": pk}, countdown=notification_send_task.retry_backoff
+            )
+    return sent
 
 
 def notifications_pending_enqueue(*, created_before, batch_size: int = 1000) -> int:
@@ -422,3 +447,9 @@ def send_email_task(self, *, subject: str, body: str, to: list[str], html: str |
 def notification_send_task(self, *, notification_id: int) -> bool:
     """Email one notification from the ledger; a no-op if it was already sent."""
     return notification_send(notification_id=notification_id)
+
+
+@shared_task(name="accounts.tasks.notifications_send_task", acks_late=True, reject_on_worker_lost=True)
+def notifications_send_task(*, notification_ids: list[int]) -> int:
+    """Email a batch of notifications from the ledger (see `notifications_send`); safe to redeliver."""
+    return notifications_send(notification_ids=notification_ids)

@@ -64,3 +64,45 @@ def test_subjects_with_decimal_or_date_values_are_rendered_once_and_read_as_writ
     )
     assert titles.render(kind="cycle_ending", context={**context, "days_left": 0, "remaining": dt.date(2027, 1, 14)})
     assert len(_Titles._rendered) == before + 3
+
+
+def test_a_later_batch_finds_the_subjects_an_earlier_one_rendered():
+    """Each batch renders with its own `_Titles`: the shared cache must still answer (keyed on the template,
+    not on the wrapper `get_template` returns anew each time)."""
+    from accounts.notifications.services import _Titles
+
+    context = {"credential": "ACE-CPT", "days_left": 29, "remaining": "1.25", "unit": "CEC"}
+    first = _Titles().render(kind="cycle_ending", context=context)
+    before = len(_Titles._rendered)
+    assert _Titles().render(kind="cycle_ending", context=dict(context)) == first
+    assert len(_Titles._rendered) == before
+
+
+def test_the_command_can_fan_the_batches_out_through_celery(certify, capsys):
+    from django.core.management import call_command
+
+    for _ in range(3):
+        certify("ACE-CPT", dt.date(2025, 1, 15))
+    call_command(
+        "send_reminders", "--as-of", (ACE_END - dt.timedelta(days=90)).isoformat(), "--fanout", "--batch-size", "2"
+    )
+    assert "candidates=3 batches=2" in capsys.readouterr().out
+    assert Notification.objects.filter(kind="cycle_ending").count() == 3
+
+
+def test_a_batch_of_sends_emails_each_once_and_a_redelivered_batch_sends_nothing(
+    certify, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.notifications.services import notifications_send_task
+
+    for _ in range(3):
+        certify("ACE-CPT", dt.date(2025, 1, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep_fanout(as_of=ACE_END - dt.timedelta(days=90))
+    assert len(mail.outbox) == 3
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.SENT}
+    assert notifications_send_task(notification_ids=ids) == 0  # a worker died after sending: redelivered
+    assert len(mail.outbox) == 3
