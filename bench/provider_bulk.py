@@ -13,8 +13,8 @@ and holds an ACE certification whose stored statements the report changes; the o
    lookups and inserts, the matched people's statements marked stale, the action log, the answer stored for
    replays, the tasks published on commit) until the response. Goal (issue 18): within 10x a raw bulk_create
    of the same number of Activity rows, timed in the same run (best of three, so the ratio errs high).
-2. What runs after, in Celery, not waited on: the "completions added" notifications (one ledger INSERT, then
-   one send task per person) and the stale statements recomputed in batches. Each part timed apart in this
+2. What runs after, in Celery, not waited on: the "completions added" notifications (a ledger row, then
+   a send task, per person) and the stale statements recomputed in batches. Each part timed apart in this
    process, then, with REDIS_URL, the same tasks drained by real worker processes; then checked: no stored
    statement differs from a fresh engine evaluation.
 3. The same completions as an .xlsx through the provider portal (upload, preview, the report task itself);
@@ -295,7 +295,7 @@ def in_process(*, request_id: str, certification_ids: list[int], people: int) ->
     refresh_seconds = time.perf_counter() - started
     assert not CycleStatement.objects.filter(stale=True).exists()
     print(
-        f"   in this process: notify task (ledger rows for {told:,} people, one INSERT) {notify_seconds:.2f} s; "
+        f"   in this process: notify task ({told:,} people, a ledger INSERT each) {notify_seconds:.2f} s; "
         f"{len(sends):,} send tasks (render + email, locmem backend) {send_seconds:.2f} s; "
         f"{len(batches)} statement batches ({stale:,} stale statements) {refresh_seconds:.2f} s; "
         f"total {notify_seconds + send_seconds + refresh_seconds:.2f} s"
