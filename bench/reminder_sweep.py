@@ -34,6 +34,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
+from bench.workers import Workers  # noqa: E402
+from bench.workers import database_url as workers_database_url  # noqa: E402
+
 AS_OF = date(2026, 6, 1)
 
 
@@ -136,46 +139,6 @@ def sweep_once(label: str) -> None:
 QUEUE = "bench-sweep"
 
 
-class Workers:
-    """N Celery worker processes (one task at a time each) on the bench database, consuming QUEUE only."""
-
-    def __init__(self, count: int, database_url: str, redis_url: str) -> None:
-        import tempfile
-
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cectracker.settings.local",
-            "DEBUG": "false",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "EMAIL_URL": "dummymail://",
-        }
-        self.logs = [tempfile.NamedTemporaryFile(prefix=f"bench-worker-{i}-", suffix=".log") for i in range(count)]
-        self.procs = []
-
-    def __enter__(self) -> "Workers":
-        import subprocess
-
-        for index, log in enumerate(self.logs):
-            command = [sys.executable, "-m", "celery", "-A", "cectracker", "worker", "--pool=solo", "-Q", QUEUE]
-            command += ["-n", f"bench{index}@%h", "-l", "info", "--without-heartbeat", "--without-gossip"]
-            command += ["--without-mingle"]
-            self.procs.append(subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT))
-        deadline = time.monotonic() + 90
-        while not all(b"ready." in open(log.name, "rb").read() for log in self.logs):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in self.procs):
-                raise RuntimeError("a worker did not start: " + open(self.logs[0].name).read()[-2000:])
-            time.sleep(0.2)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            proc.wait(30)
-
-
 def _queue_length(redis_url: str) -> int:
     import redis
 
@@ -254,8 +217,7 @@ def main() -> None:
         print("REDIS_URL not set: no worker figures", file=sys.stderr)
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    database_url = workers_database_url(connection)
     try:
         with scopes_disabled():
             from certifications.models import Certification
@@ -288,7 +250,7 @@ def main() -> None:
 
             app.conf.task_always_eager = False  # the batches go to the workers (test settings run tasks inline)
             for count in workers:
-                with Workers(count, database_url, redis_url):
+                with Workers(count, database_url=database_url, redis_url=redis_url, queues=QUEUE):
                     publish = publish_in_batches(redis_url, args.batch_size)
                     elapsed, created = sweep_in_batches(redis_url, args.batch_size)
                 print(
