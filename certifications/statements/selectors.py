@@ -21,6 +21,13 @@ from certifications.statements.models import CycleStatement
 from certifications.statements.models import StatementLine as StoredLine
 from certifications.statements.services import _needing_refresh, statements_refresh
 
+_APPLIED = ("activity_id", "full", "applied", "reason", "detail")  # a stored line's columns, in `_applied` order
+
+
+def _applied(activity_id: int, full: Decimal, applied: Decimal, reason: str, detail: str) -> AppliedActivity:
+    """A stored line as the engine's answer (the store writes no reason as "")."""
+    return AppliedActivity(str(activity_id), full, applied, reason or None, detail)
+
 
 class _Lines:
     """The stored lines of a batch of statements, loaded in one query the first time any is asked for."""
@@ -43,10 +50,7 @@ class _Lines:
         return self._rows
 
     def applied(self, statement_id: int) -> tuple[AppliedActivity, ...]:
-        return tuple(
-            AppliedActivity(str(activity_id), full, applied, reason or None, detail)
-            for activity_id, _, full, applied, reason, detail in self._load().get(statement_id, [])
-        )
+        return tuple(_applied(activity_id, *rest) for activity_id, _, *rest in self._load().get(statement_id, []))
 
     def dates(self, statement_id: int) -> dict[str, date]:
         return {str(row[0]): row[1] for row in self._load().get(statement_id, [])}
@@ -189,7 +193,7 @@ def statements_lines(*, progress: list[Progress]) -> list[tuple[Progress, list[S
             .order_by("activity__completed_on", "activity_id")
         )
         for line in rows:
-            applied = AppliedActivity(str(line.activity_id), line.full, line.applied, line.reason or None, line.detail)
+            applied = _applied(*(getattr(line, name) for name in _APPLIED))
             per_statement[line.statement_id].append(StatementLine(line.activity, applied))
     return [(p, per_statement.get(p.result.statement_id, [])) for p in progress]
 
@@ -228,10 +232,8 @@ def statements_dashboard(*, user, as_of: date | None = None) -> list[DashboardCa
         rows = StoredLine.objects.filter(
             statement_id__in=[p.result.statement_id for p in progress], reason=PETITION_PENDING
         ).order_by("activity_id")
-        for statement_id, activity_id, full, applied, reason, detail in rows.values_list(
-            "statement_id", "activity_id", "full", "applied", "reason", "detail"
-        ):
-            waiting[statement_id].append(AppliedActivity(str(activity_id), full, applied, reason, detail))
+        for statement_id, *line in rows.values_list("statement_id", *_APPLIED):
+            waiting[statement_id].append(_applied(*line))
     return dashboard_cards(
         progress=progress,
         as_of=as_of,
@@ -262,19 +264,14 @@ def statements_applications(
             activity_ids = list(activity_ids)
             lines = lines.filter(activity_id__in=activity_ids)
             activities = activities.filter(pk__in=activity_ids)
-        rows = lines.order_by("statement__start").values_list(
-            "statement_id", "activity_id", "full", "applied", "reason", "detail"
-        )
+        rows = lines.order_by("statement__start").values_list("statement_id", *_APPLIED)
         chosen: dict[tuple[int, int], tuple[int, Progress, AppliedActivity]] = {}
-        for statement_id, activity_id, full, applied, reason, detail in rows:
+        for statement_id, *line in rows:
             item = by_statement[statement_id]
+            activity_id = line[0]
             key = (activity_id, item.certification.pk)
             if key not in chosen:
-                chosen[key] = (
-                    activity_id,
-                    item,
-                    AppliedActivity(str(activity_id), full, applied, reason or None, detail),
-                )
+                chosen[key] = (activity_id, item, _applied(*line))
         current = {p.certification.pk: p for p in progress}  # oldest first: the last one stays
         # Only activities counted in no cycle of some certification are loaded (none, on most pages).
         known = activity_ids if activity_ids is not None else activities.values_list("pk", flat=True)
