@@ -129,6 +129,8 @@ def activity_applications_stored(
     from certifications.selectors import certifications_of
     from certifications.statements.selectors import statements_applications
 
+    if activity_ids is not None and not (activity_ids := list(activity_ids)):
+        return {}  # an empty page (a filter matching nothing) reads no statement
     certifications = list(certifications_of(user=user))
     out: dict[int, list[Application]] = defaultdict(list)
     for activity_id, cycle, item in statements_applications(

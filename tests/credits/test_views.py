@@ -283,3 +283,43 @@ def test_no_keep_this_evidence_warning_without_evidence(client_t, trainer, ace_c
     evidence_attach(actor=trainer, activity=activity, upload=upload("c.png", make_png()))
     page = client_t.get(reverse("activity_detail", args=[activity.pk])).content.decode()
     assert "Keep this evidence until" in page  # ACE: 4 years after completion
+
+
+def test_what_an_activity_counts_for_is_written_escaped_with_the_shortfall_and_its_reason():
+    from types import SimpleNamespace
+
+    from credits.templatetags.credits_tags import applications
+
+    full = SimpleNamespace(
+        label="ACE-CPT", applied=Decimal("0.10"), full=Decimal("0.10"), unit="CEC", reason=None, detail="ok"
+    )
+    short = SimpleNamespace(
+        label="ACSM-EP", applied=Decimal("1.00"), full=Decimal("3.00"), unit="CEC", reason="cap", detail="Cap <5>"
+    )
+    html = str(applications([full, short]))
+    assert '<li class="application"><b>ACE-CPT</b> <span class="mono">0.10 CECs</span></li>' in html
+    assert (
+        '<li class="application application-short"><b>ACSM-EP</b> <span class="mono">1.00 of 3.00 CECs</span>'
+        ' <span class="muted">— Cap &lt;5&gt;</span></li>'
+    ) in html
+    assert "— ok" not in html and "— ok" in str(applications([full], detailed=True))  # the detail page says why
+    assert "No certification to count toward yet." in applications([])
+
+
+def test_the_sites_select_writes_what_djangos_own_select_writes():
+    """templates/django/forms/widgets/select.html writes its options in place (faster); the HTML is Django's."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates, get_default_renderer
+
+    class Form(forms.Form):
+        kind = forms.ChoiceField(choices=[("", "All"), ("Group", [("a", "A & b"), ("b", "B")]), ("c", 'C "x"')])
+        many = forms.MultipleChoiceField(choices=[("1", "One"), ("2", "Two")], widget=forms.SelectMultiple)
+
+    select = get_default_renderer().get_template("django/forms/widgets/select.html")
+    assert "written in place" in select.template.source  # the site's select is the one in use
+    form = Form({"kind": "b", "many": ["1", "2"]})
+    djangos = Form({"kind": "b", "many": ["1", "2"]}, renderer=DjangoTemplates())  # django/forms's own templates
+    for name in ("kind", "many"):
+        ours = str(form[name])
+        assert "selected" in ours and ('label="Group"' in ours or name == "many")
+        assert ours == str(djangos[name])
