@@ -2,10 +2,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.formats import date_format
 from django_scopes import ScopedManager
 
 from accounts.models import Organization, Provider
+from cectracker.formats import day
 from certifications.models import Credential
 from certifications.rules.params import ACTIVITY_KINDS
 
@@ -73,7 +73,7 @@ class Activity(models.Model):
     def __str__(self):
         from credits.kinds import short_label  # kinds imports the engine's labels, not the models
 
-        return self.title or f"{short_label(self.kind)} on {date_format(self.completed_on)}"
+        return self.title or f"{short_label(self.kind)} on {day(self.completed_on)}"
 
 
 def evidence_path(instance, filename):

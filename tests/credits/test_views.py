@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ActionLog
+from credits.kinds import short_label
 from credits.models import Activity, Evidence, Petition
 from credits.services import evidence_attach
 from tests.credits.conftest import make_pdf, make_pdf_of_size, make_png, upload
@@ -323,3 +324,24 @@ def test_the_sites_select_writes_what_djangos_own_select_writes():
         ours = str(form[name])
         assert "selected" in ours and ('label="Group"' in ours or name == "many")
         assert ours == str(djangos[name])
+
+
+def test_each_row_says_what_the_activity_is_with_its_badges_and_files_all_escaped(client_t, trainer, ace, ace_cert):
+    from django.template import engines
+    from django.utils import timezone
+
+    titled = ActivityFactory(user=trainer, kind="teaching", title="<i>Spin</i>", completed_on=dt.date(2025, 3, 14))
+    untitled = ActivityFactory(
+        user=trainer, kind="cpr", title="", amount=None, completed_on=dt.date(2025, 2, 1), course_number="C<1>"
+    )
+    Petition.objects.create(organization=ace, activity=titled, hours=Decimal("1"), description="x")
+    Activity.objects.filter(pk=untitled.pk).update(voided_at=timezone.now())
+    html = client_t.get(reverse("activity_list")).content.decode()
+    assert "&lt;i&gt;Spin&lt;/i&gt;" in html and "<i>Spin" not in html
+    assert f'<a href="{reverse("activity_detail", args=[titled.pk])}">&lt;i&gt;Spin' in html
+    assert '<span class="mono">C&lt;1&gt;</span>' in html
+    assert "ACE petition: pending" in html and "Voided by the provider: no longer counts" in html
+    # the dates, in the activity's name too, as the date filter writes them
+    written = engines["django"].from_string("{{ d|date }}").render({"d": dt.date(2025, 2, 1)})
+    assert written == "Feb 1, 2025" and f'<td data-label="Completed">{written}</td>' in html
+    assert f">{short_label('cpr')} on {written}</a>" in html
