@@ -59,9 +59,12 @@ class EvidencePage:
 
 def _downscale(data: bytes, target: Path) -> None:
     with Image.open(io.BytesIO(data)) as image:
-        # A JPEG is decoded straight at 1/2, 1/4 or 1/8 scale (still at least the target size): a 48-megapixel
-        # phone photo no longer decodes in full first (11 s for a packet of them).
-        image.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+        # A JPEG is decoded straight at 1/2, 1/4 or 1/8 scale, still at least the size it is drawn at: a
+        # 48-megapixel phone photo (8000 x 6000) decodes at 2000 x 1500, not in full (11 s for a packet of them).
+        # The size asked for is the fitted one: a square box would keep the short side at 1/2 scale.
+        scale = MAX_IMAGE_SIDE / max(image.size)
+        if scale < 1:
+            image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
         ImageOps.exif_transpose(image, in_place=True)  # a phone photo of a certificate stands the right way up
         if image.mode not in ("RGB", "L"):

@@ -297,6 +297,28 @@ def test_a_phone_photo_stands_upright_and_fills_the_page(audit):
     assert top - bottom >= EVIDENCE_BOX.height - 1  # and as tall as the box allows
 
 
+def test_a_large_photo_is_decoded_at_the_smallest_scale_that_still_fills_the_page(tmp_path, monkeypatch):
+    """An 8000 x 6000 JPEG decodes at 1/4 (2000 x 1500, not 4000 x 3000) and is saved at the page's size."""
+    from PIL import Image, JpegImagePlugin
+
+    from audits.packet import MAX_IMAGE_SIDE, _downscale
+
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 6000), (240, 240, 230)).save(out, "JPEG")
+    decoded = []
+    real = JpegImagePlugin.JpegImageFile.load
+
+    def load(image):
+        decoded.append(image.size)
+        return real(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    _downscale(out.getvalue(), tmp_path / "page.jpg")
+    assert decoded[0] == (2000, 1500)
+    with Image.open(tmp_path / "page.jpg") as page:
+        assert page.size == (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE * 3 // 4)
+
+
 # A whole worker killed mid-render leaves its packet running and its message unacknowledged for the broker's
 # visibility timeout: the audit-packets-requeue beat task sends it again once it is past the task time limit.
 
