@@ -2,6 +2,7 @@
 no `user`, `source`, `status` or petition `amount` can be set by the client."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +12,23 @@ from cectracker.serializers import JSONInputSerializer
 from certifications.models import Credential
 from credits.kinds import LOGGABLE_KINDS
 from credits.models import Activity, Evidence, Petition
+
+# The output serializers write their rows directly (`to_representation`), not field by field: a list page
+# is 50 activities with their files, petitions and one application per certification, and DRF's fields cost
+# more than the page's queries. Their fields stay for the schema; a test compares both outputs.
+
+
+def _decimal_out(value) -> str | None:
+    """A stored decimal (two places) as DRF's DecimalField writes it."""
+    return None if value is None else format(value, ".2f")
+
+
+def _datetime(value) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as "Z"."""
+    if not value:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _decimal(**kwargs):
@@ -75,8 +93,22 @@ class EvidenceOutputSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "activity", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
 
-    def get_url(self, obj) -> str:
+    @staticmethod
+    def get_url(obj) -> str:
         return reverse("evidence_file", args=[obj.pk])
+
+    @staticmethod
+    def to_representation(evidence) -> dict:
+        return {
+            "id": evidence.pk,
+            "activity": evidence.activity_id,
+            "original_name": evidence.original_name,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+            "sha256": evidence.sha256,
+            "uploaded_at": _datetime(evidence.uploaded_at),
+            "url": EvidenceOutputSerializer.get_url(evidence),
+        }
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -90,6 +122,21 @@ class PetitionOutputSerializer(serializers.ModelSerializer):
         model = Petition
         fields = ["id", "activity", "organization", "status", "hours", "description", "amount", "decision_reason"]
         fields += ["created_at", "decided_at"]
+
+    @staticmethod
+    def to_representation(petition) -> dict:
+        return {
+            "id": petition.pk,
+            "activity": petition.activity_id,
+            "organization": petition.organization.short_name,
+            "status": petition.status,
+            "hours": _decimal_out(petition.hours),
+            "description": petition.description,
+            "amount": _decimal_out(petition.amount),
+            "decision_reason": petition.decision_reason,
+            "created_at": _datetime(petition.created_at),
+            "decided_at": _datetime(petition.decided_at),
+        }
 
 
 class PetitionInputSerializer(JSONInputSerializer):
@@ -144,6 +191,30 @@ class ActivityOutputSerializer(serializers.ModelSerializer):
         """What the activity applies to each certification the person holds (current cycles), and why."""
         return [_application(a) for a in self.context.get("applications", {}).get(obj.pk, [])]
 
+    def to_representation(self, activity) -> dict:
+        new_credential = activity.new_credential
+        return {
+            "id": activity.pk,
+            "kind": activity.kind,
+            "title": activity.title,
+            "completed_on": activity.completed_on.isoformat(),
+            "amount": _decimal_out(activity.amount),
+            "hours": _decimal_out(activity.hours),
+            "course_number": activity.course_number,
+            "awarding_org": activity.awarding_org,
+            "credit_hours": _decimal_out(activity.credit_hours),
+            "term": activity.term,
+            "grade": activity.grade,
+            "new_credential": new_credential.code if new_credential else None,
+            "notes": activity.notes,
+            "source": activity.source,
+            "created_at": _datetime(activity.created_at),
+            "updated_at": _datetime(activity.updated_at),
+            "evidence": [EvidenceOutputSerializer.to_representation(e) for e in activity.evidence.all()],
+            "petitions": [PetitionOutputSerializer.to_representation(p) for p in activity.petitions.all()],
+            "applications": self.get_applications(activity),
+        }
+
 
 def _application(application) -> dict:
     """`ApplicationSerializer`'s output, built directly: a list page has one per activity and certification,
@@ -153,8 +224,8 @@ def _application(application) -> dict:
         "credential": application.certification.credential.code,
         "cycle_start": application.cycle_start.isoformat(),
         "cycle_end": application.cycle_end.isoformat(),
-        "full": format(application.full, ".2f"),  # as ApplicationSerializer's DecimalField writes it
-        "applied": format(application.applied, ".2f"),
+        "full": _decimal_out(application.full),
+        "applied": _decimal_out(application.applied),
         "reason": application.reason,
         "detail": application.detail,
     }

@@ -311,3 +311,65 @@ def test_the_list_writes_each_application_as_the_documented_serializer_does(api,
     assert len(rows) == 2 and all(row["applications"] for row in rows)
     for row in rows:
         assert row["applications"] == ApplicationSerializer(fresh[row["id"]], many=True).data
+
+
+def _by_fields(serializer_class, instance, **context):
+    """What DRF's fields write for `instance`, one by one (ModelSerializer's own to_representation)."""
+    from rest_framework import serializers
+
+    return serializers.ModelSerializer.to_representation(serializer_class(context=context), instance)
+
+
+def test_the_rows_written_directly_equal_what_drf_writes_field_by_field(
+    api, trainer, activity, ace, ace_cert, acsm_cert
+):
+    """Activities, their files and petitions are written by hand (DRF's fields cost more than the page's
+    queries): the output must be what the fields the schema documents write, nulls and time zones included."""
+    from credits.api.serializers import ActivityOutputSerializer, EvidenceOutputSerializer, PetitionOutputSerializer
+    from credits.api.views import _with_evidence
+    from credits.selectors import activity_applications_stored, activity_list
+
+    college = {
+        "kind": "college_course",
+        "title": "Physiology",
+        "completed_on": "2025-05-03",
+        "credit_hours": "3",
+        "term": "semester",
+    }
+    made = api.post("/api/v1/activities/", {**college, "grade": "B", "notes": "Évening"}, format="json")
+    assert made.status_code == 201, made.json()
+    cpr = {"kind": "cpr", "completed_on": "2025-06-01", "new_credential": "ACSM-EP", "amount": "0.5"}
+    assert api.post("/api/v1/activities/", cpr, format="json").status_code == 201
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.pdf", make_pdf()))
+    evidence_attach(actor=trainer, activity=activity, upload=upload("c.jpg", make_jpeg(), "image/jpeg"))
+    body = {"organization": "ACE", "hours": "4.5", "description": "Workshop"}
+    assert api.post(f"/api/v1/activities/{activity.pk}/petitions/", body, format="json").status_code == 201
+    Petition.objects.update(
+        status="approved", amount=Decimal("0.40"), decision_reason="Fits", decided_at=timezone.now()
+    )
+    Petition.objects.create(
+        activity=activity, organization=acsm_cert.credential.organization, hours=Decimal("2"), description="Pending one"
+    )
+
+    timezone.activate("America/Los_Angeles")  # the person's zone, as the middleware sets it
+    try:
+        activities = list(_with_evidence(activity_list(user=trainer)))
+        shown = [a.pk for a in activities]
+        applications = activity_applications_stored(user=trainer, activity_ids=shown)
+        assert len(activities) == 3 and all(applications.get(pk) for pk in shown)
+        for item in activities:
+            direct = ActivityOutputSerializer(item, context={"applications": applications}).data
+            assert json.dumps(direct) == json.dumps(
+                _by_fields(ActivityOutputSerializer, item, applications=applications)
+            )
+        rich = next(a for a in activities if a.pk == activity.pk)
+        files, petitions = rich.evidence.all(), rich.petitions.all()
+        assert len(files) == 2 and {p.status for p in petitions} == {"approved", "pending"}
+        for evidence in files:
+            written = EvidenceOutputSerializer(evidence).data
+            assert written == _by_fields(EvidenceOutputSerializer, evidence)
+            assert written["uploaded_at"][-6:] in ("-07:00", "-08:00")
+        for petition in petitions:
+            assert PetitionOutputSerializer(petition).data == _by_fields(PetitionOutputSerializer, petition)
+    finally:
+        timezone.deactivate()
