@@ -133,25 +133,34 @@ def cumulative_chart(
     width: int = 560,
     height: int = 170,
 ) -> Chart:
-    """A step line of the applied amounts added up by completion date over [start, last_day], and the required line."""
+    """A step line of the applied amounts added up by completion date over [start, last_day], and the required line.
+
+    At most one step a week (a week is 5 of the plot's 506 units over two years): a long history draws 100 or
+    so steps, not one per day with an activity, and looks the same."""
     left, right, top, bottom = 44, width - 10, 10, height - 24
     span = max((last_day - start).days, 1)
     rows = sorted((day, amount) for day, amount in applied if start <= day <= last_day and amount > 0)
     total = sum((amount for _, amount in rows), Decimal(0))
     top_value = max(required, total) * Decimal("1.1") or Decimal(1)
+    x_scale, y_scale = (right - left) / span, (bottom - top) / float(top_value)
 
     def x(day: date) -> float:
-        return round(left + (right - left) * (day - start).days / span, 1)
+        return round(left + x_scale * (day - start).days, 1)
 
     def y(value: Decimal) -> float:
-        return round(bottom - (bottom - top) * float(value / top_value), 1)
+        return round(bottom - y_scale * float(value), 1)
 
+    weeks: dict[int, list] = {}  # week of the cycle -> [its first completion day, the amount of the week]
+    for day, amount in rows:
+        week = weeks.setdefault((day - start).days // 7, [day, Decimal(0)])
+        week[1] += amount
     coords = [(x(start), y(Decimal(0)))]
     running = Decimal(0)
-    for day, amount in rows:
-        coords.append((x(day), y(running)))
+    for day, amount in weeks.values():
+        step_x = x(day)
+        coords.append((step_x, y(running)))
         running += amount
-        coords.append((x(day), y(running)))
+        coords.append((step_x, y(running)))
     end_day = min(max(as_of, rows[-1][0] if rows else start), last_day)
     coords.append((x(end_day), y(running)))
     years = range(start.year + 1, last_day.year + 1)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -52,6 +53,32 @@ def test_the_forecast_and_chart_use_the_engines_applied_amounts(shipped, trainer
     (card,) = user_dashboard(user=trainer, as_of=today)
     assert card.chart.total == Decimal("0.40") == card.progress.result.earned
     assert card.forecast.pace == Decimal("0.03")  # 0.4 over 12 months
+
+
+# The chart as the dashboard's template wrote it before a tag did (the tag is plain Python, for speed).
+CHART_TEMPLATE = (Path(__file__).parent / "chart_as_the_template_wrote_it.html").read_text()
+
+
+def test_the_chart_tag_writes_what_the_template_did(shipped, trainer, today):
+    """Same SVG, whitespace aside, for a card in its grace period (the cycle-end line), escaping included."""
+    import re
+
+    from django.template import Context, Template
+
+    from certifications.templatetags.certifications_tags import chart_svg
+
+    certify(trainer, "ACSM-CPT", start=years_ago(today, 3, 2))  # ended two months ago: in the grace period
+    certify(trainer, "ACE-CPT", start=years_ago(today, 1))
+    earn(trainer, 20, years_ago(today, 2))
+    earn(trainer, "0.5", years_ago(today, 0, 6), org="ACE")
+    cards = user_dashboard(user=trainer, as_of=today)
+    assert any(card.chart.end_x is not None for card in cards) and all(card.chart.today_x for card in cards)
+    for card in cards:
+        object.__setattr__(card.progress.result, "credential", 'A<&>"B')
+        by_template = Template(CHART_TEMPLATE).render(Context({"card": card}))
+        squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())  # noqa: E731
+        assert squeeze(chart_svg(card)) == squeeze(by_template)
+        assert "A&lt;&amp;&gt;&quot;B" in chart_svg(card)
 
 
 def test_another_persons_certifications_are_not_on_my_dashboard(client_t, shipped, other_trainer, today):

@@ -96,3 +96,23 @@ def test_chart_marks_the_cycle_end_when_a_grace_period_follows():
     chart = cumulative_chart(start=start, last_day=grace, end=end, required=D("45"), applied=[], as_of=start)
     assert chart.plot_left < chart.end_x < chart.plot_right
     assert cumulative_chart(start=START, last_day=END, end=END, required=D("2"), applied=[], as_of=START).end_x is None
+
+
+def test_chart_draws_at_most_one_step_a_week_whatever_the_history():
+    """A daily habit over two years is ~100 steps, not 730: the line still ends at the total earned."""
+    days = [START + dt.timedelta(days=n) for n in range((END - START).days + 1)]
+    chart = cumulative_chart(
+        start=START, last_day=END, required=D("2.0"), applied=[(day, D("0.01")) for day in days], as_of=END
+    )
+    points = [tuple(map(float, p.split(","))) for p in chart.points.split()]
+    weeks = len(days) // 7 + 1
+    assert len(points) <= 2 * weeks + 2 and len(points) < len(days) / 3
+    assert chart.total == D("0.01") * len(days)
+    same_week = cumulative_chart(
+        start=START,
+        last_day=END,
+        required=D("2.0"),
+        applied=[(START, D("0.5")), (START + dt.timedelta(days=3), D("0.5"))],
+        as_of=END,
+    )
+    assert len(same_week.points.split()) == 4  # start, one step of two points, today
