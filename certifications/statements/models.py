@@ -6,6 +6,8 @@ whole history again; `certifications.statements.services` writes them, always th
 from django.db import models
 from django_scopes import ScopedManager
 
+from certifications.rules.engine import PETITION_PENDING
+
 
 class CycleStatement(models.Model):
     """The engine's result for one cycle: its dates, totals and status, and whether it must be recomputed.
@@ -63,6 +65,10 @@ class StatementLine(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["statement", "activity"], name="one_line_per_activity")]
+        # The dashboard asks each card's lines waiting for a petition: a handful among thousands of lines.
+        indexes = [
+            models.Index(fields=["statement"], condition=models.Q(reason=PETITION_PENDING), name="lines_waiting")
+        ]
 
     def __str__(self):
         return f"activity {self.activity_id}: {self.applied}"
