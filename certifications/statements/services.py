@@ -149,7 +149,7 @@ def _store(progress: list[Progress]) -> int:
         # version and time in one UPDATE; the few that changed are written in full.
         differ = [s for s in changed if _stored_values(s) != existing_before[s.pk]]
         if differ:
-            CycleStatement.objects.bulk_update(differ, [*_STATEMENT_FIELDS], batch_size=200)
+            _update(CycleStatement, differ, [*_STATEMENT_FIELDS])
         CycleStatement.objects.filter(pk__in=[s.pk for s in changed]).update(
             version=F("version") + 1, computed_at=now, stale=False
         )
@@ -398,10 +398,18 @@ def statements_append(*, activity) -> bool:
                 statements.append(statement)
         StatementLine.objects.bulk_create(lines)
         StatementCourse.objects.bulk_create(courses)
-        CycleStatement.objects.bulk_update(
-            statements, ["earned", "status", "daily", "engine_state", "version", "computed_at"]
-        )
+        _update(CycleStatement, statements, ["earned", "status", "daily", "engine_state", "version", "computed_at"])
     return True
+
+
+def _update(model, rows: list, fields: list[str]) -> None:
+    """Write `fields` of `rows`. Django's `bulk_update` builds a CASE of every row for every field, which cost
+    more than the rest of logging one activity; the few rows of one person's write get a plain UPDATE each."""
+    if len(rows) > 20:
+        model.objects.bulk_update(rows, fields, batch_size=200)
+        return
+    for row in rows:
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
 
 
 def _add_day(daily: list[list[str]], day: date, amount: Decimal) -> list[list[str]]:
