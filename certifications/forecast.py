@@ -104,6 +104,16 @@ def forecast(*, earned: Decimal, required: Decimal, start: date, end: date, as_o
     )
 
 
+def weekly(*, start: date, amounts: Iterable[tuple[date, Decimal]]) -> list[tuple[date, Decimal]]:
+    """(day, amount) pairs added up per week of the cycle (weeks counted from `start`), each dated by its first
+    day: the chart's steps, and what a stored statement keeps for it."""
+    weeks: dict[int, list] = {}
+    for day, amount in sorted(amounts):
+        week = weeks.setdefault((day - start).days // 7, [day, Decimal(0)])
+        week[1] += amount
+    return [(day, amount) for day, amount in weeks.values()]
+
+
 @dataclass(frozen=True)
 class Chart:
     """Geometry of a cumulative-credits chart, ready for an inline SVG (no JavaScript)."""
@@ -139,7 +149,7 @@ def cumulative_chart(
     so steps, not one per day with an activity, and looks the same."""
     left, right, top, bottom = 44, width - 10, 10, height - 24
     span = max((last_day - start).days, 1)
-    rows = sorted((day, amount) for day, amount in applied if start <= day <= last_day and amount > 0)
+    rows = weekly(start=start, amounts=((d, a) for d, a in applied if start <= d <= last_day and a > 0))
     total = sum((amount for _, amount in rows), Decimal(0))
     top_value = max(required, total) * Decimal("1.1") or Decimal(1)
     x_scale, y_scale = (right - left) / span, (bottom - top) / float(top_value)
@@ -150,13 +160,9 @@ def cumulative_chart(
     def y(value: Decimal) -> float:
         return round(bottom - y_scale * float(value), 1)
 
-    weeks: dict[int, list] = {}  # week of the cycle -> [its first completion day, the amount of the week]
-    for day, amount in rows:
-        week = weeks.setdefault((day - start).days // 7, [day, Decimal(0)])
-        week[1] += amount
     coords = [(x(start), y(Decimal(0)))]
     running = Decimal(0)
-    for day, amount in weeks.values():
+    for day, amount in rows:
         step_x = x(day)
         coords.append((step_x, y(running)))
         running += amount

@@ -31,8 +31,9 @@ class CycleStatement(models.Model):
     cpr_aed_ok = models.BooleanField()
     # As of the day it was computed; reads derive the status for their own day from the dates and totals.
     status = models.CharField(max_length=20)
-    # [[ISO date, applied that day], ...] for the dashboard's chart: bounded by the cycle's length.
-    daily = models.JSONField(default=list)
+    # [[ISO date, applied that week], ...] for the dashboard's chart, per week of the cycle (from its start),
+    # each dated by its first day with an activity: a hundred or so entries for a two-year cycle, whatever the history.
+    weekly = models.JSONField(default=list)
     # The engine's state after the cycle's last activity (`CycleResult.state`, its courses in `StatementCourse`):
     # logging an activity that comes after all the others applies it from here instead of evaluating the
     # history again. Reads never load it.

@@ -60,19 +60,19 @@ class StoredResult(CycleResult):
     """A `CycleResult` read from the store. Its `activities` are the activities counted in the cycle (never
     those the engine puts outside it), loaded on first use for the whole batch at once."""
 
-    def __init__(self, *, lines: _Lines, statement_id: int, daily: list, **fields) -> None:
+    def __init__(self, *, lines: _Lines, statement_id: int, weekly: list, **fields) -> None:
         for name, value in fields.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_lines", lines)
         object.__setattr__(self, "statement_id", statement_id)
-        object.__setattr__(self, "_daily", daily)
+        object.__setattr__(self, "_weekly", weekly)
 
     @property
-    def daily(self) -> list[tuple[date, Decimal]]:
-        """The applied amounts per completion day (the dashboard's chart), parsed when asked for."""
-        if self._daily is None:
-            raise AttributeError("the per-day sums were not loaded: read with statements_progress(chart=True)")
-        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self._daily]
+    def weekly(self) -> list[tuple[date, Decimal]]:
+        """The applied amounts per week of the cycle, each dated by its first day (the chart), parsed when asked."""
+        if self._weekly is None:
+            raise AttributeError("the weekly sums were not loaded: read with statements_progress(chart=True)")
+        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self._weekly]
 
     @property
     def activities(self) -> tuple[AppliedActivity, ...]:  # type: ignore[override]
@@ -140,7 +140,7 @@ def _cycles(certification_ids: list[int], *, chart: bool = False) -> dict[int, l
     rows = (
         Cycle.objects.filter(certification_id__in=certification_ids)
         .select_related("renewal", "statement")
-        .defer("statement__engine_state", *([] if chart else ["statement__daily"]))
+        .defer("statement__engine_state", *([] if chart else ["statement__weekly"]))
     )
     for cycle in rows.order_by("start"):
         out[cycle.certification_id].append(cycle)
@@ -167,7 +167,7 @@ def _progress(certification: Certification, cycle: Cycle, *, lines: _Lines, as_o
     result = StoredResult(
         lines=lines,
         statement_id=statement.pk,
-        daily=statement.daily if "daily" not in statement.get_deferred_fields() else None,
+        weekly=statement.weekly if "weekly" not in statement.get_deferred_fields() else None,
         credential=statement.credential,
         organization=statement.organization,
         cycle=engine_cycle,
@@ -237,7 +237,7 @@ def statements_dashboard(*, user, as_of: date | None = None) -> list[DashboardCa
     return dashboard_cards(
         progress=progress,
         as_of=as_of,
-        points=lambda item: item.result.daily,
+        points=lambda item: item.result.weekly,
         pending=lambda item: waiting[item.result.statement_id],
     )
 

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from certifications.forecast import weekly
 from certifications.models import Certification
 from certifications.rules.engine import OUTSIDE_CYCLE
 from certifications.selectors import Progress, certifications_progress
@@ -98,16 +99,20 @@ def _needing_refresh(certification_ids: list[int]) -> list[int]:
         )
 
 
-def _daily(progress: Progress) -> list[list[str]]:
-    """What the cycle's counted activities applied, added up per completion day (the dashboard's chart)."""
+def _weekly(progress: Progress) -> list[list[str]]:
+    """What the cycle's counted activities applied, added up per week of the cycle (the dashboard's chart)."""
     result = progress.result
     last_day = result.cycle.grace_until or result.cycle.end
-    per_day: dict[date, Decimal] = defaultdict(Decimal)
+    amounts = []
     for item in result.activities:
         day = progress.completed_on.get(item.id)
         if day is not None and item.applied > 0 and result.cycle.start <= day <= last_day:
-            per_day[day] += item.applied
-    return [[day.isoformat(), str(amount)] for day, amount in sorted(per_day.items())]
+            amounts.append((day, item.applied))
+    return _weeks_json(weekly(start=result.cycle.start, amounts=amounts))
+
+
+def _weeks_json(weeks: list[tuple[date, Decimal]]) -> list[list[str]]:
+    return [[day.isoformat(), str(amount)] for day, amount in weeks]
 
 
 def _store(progress: list[Progress]) -> int:
@@ -131,7 +136,7 @@ def _store(progress: list[Progress]) -> int:
             "earned": result.earned,
             "cpr_aed_ok": result.cpr_aed_ok,
             "status": result.status,
-            "daily": _daily(item),
+            "weekly": _weekly(item),
             "engine_state": _without_courses(result.state),
             "computed_at": now,
             "stale": False,
@@ -201,7 +206,7 @@ _STATEMENT_FIELDS = (
     "earned",
     "cpr_aed_ok",
     "status",
-    "daily",
+    "weekly",
     "engine_state",
     "computed_at",
     "stale",
@@ -385,7 +390,7 @@ def statements_append(*, activity) -> bool:
                 if applied.applied > 0 and statement.start <= activity.completed_on <= (
                     statement.grace_until or statement.end
                 ):
-                    statement.daily = _add_day(statement.daily, activity.completed_on, applied.applied)
+                    statement.weekly = _add_day(statement, activity.completed_on, applied.applied)
                 statement.earned += applied.applied
                 statement.status = cycle_status(
                     cycle=engine_cycle,
@@ -398,7 +403,7 @@ def statements_append(*, activity) -> bool:
                 statements.append(statement)
         StatementLine.objects.bulk_create(lines)
         StatementCourse.objects.bulk_create(courses)
-        _update(CycleStatement, statements, ["earned", "status", "daily", "engine_state", "version", "computed_at"])
+        _update(CycleStatement, statements, ["earned", "status", "weekly", "engine_state", "version", "computed_at"])
     return True
 
 
@@ -412,11 +417,10 @@ def _update(model, rows: list, fields: list[str]) -> None:
         model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
 
 
-def _add_day(daily: list[list[str]], day: date, amount: Decimal) -> list[list[str]]:
-    """`_daily`'s per-day sums with `amount` added on `day`."""
-    per_day = {date.fromisoformat(d): Decimal(a) for d, a in daily}
-    per_day[day] = per_day.get(day, Decimal("0")) + amount
-    return [[d.isoformat(), str(a)] for d, a in sorted(per_day.items())]
+def _add_day(statement: CycleStatement, day: date, amount: Decimal) -> list[list[str]]:
+    """The statement's weekly sums with `amount` added on `day`."""
+    weeks = [(date.fromisoformat(d), Decimal(a)) for d, a in statement.weekly]
+    return _weeks_json(weekly(start=statement.start, amounts=[*weeks, (day, amount)]))
 
 
 def statements_publish_mark(*, organization_id: int) -> list[int]:
@@ -465,7 +469,7 @@ def _stored_view(progress: list[Progress]) -> dict[int, tuple]:
             (cycle.start, cycle.end, cycle.grace_until, result.credential, result.organization, result.unit),
             (result.required, result.earned, result.cpr_aed_ok),
             lines,
-            (_daily(item), _without_courses(result.state), (result.state or {}).get("courses", {})),
+            (_weekly(item), _without_courses(result.state), (result.state or {}).get("courses", {})),
         )
     return out
 
@@ -489,7 +493,7 @@ def statements_drift(*, certification_ids: Iterable[int]) -> list[str]:
         for statement_id, course, day in rows.values_list("statement_id", "course", "first_day"):
             courses[statement_id][course] = day.isoformat()
     problems = []
-    for cycle_id, (dates, totals, expected_lines, (daily, state, expected_courses)) in fresh.items():
+    for cycle_id, (dates, totals, expected_lines, (weeks, state, expected_courses)) in fresh.items():
         statement = statements.get(cycle_id)
         if statement is None:
             problems.append(f"cycle {cycle_id}: no stored statement")
@@ -506,8 +510,8 @@ def statements_drift(*, certification_ids: Iterable[int]) -> list[str]:
             )
         if tuple(sorted(lines.get(s.pk, []))) != expected_lines:
             problems.append(f"cycle {cycle_id}: stored lines differ from the engine's")
-        if s.daily != daily:
-            problems.append(f"cycle {cycle_id}: stored daily amounts differ from the engine's")
+        if s.weekly != weeks:
+            problems.append(f"cycle {cycle_id}: stored weekly amounts differ from the engine's")
         if s.engine_state is not None and (s.engine_state != state or courses.get(s.pk, {}) != expected_courses):
             # None (a statement written before states were kept) is safe: the next write evaluates in full.
             problems.append(f"cycle {cycle_id}: stored engine state differs from the engine's")

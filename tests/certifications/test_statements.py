@@ -282,3 +282,26 @@ def test_an_activity_dated_before_the_newest_one_recomputes_the_cycle(shipped, t
     assert statement.version == version + 1 and statement.earned == Decimal("3.00")
     assert statement.engine_state["last"] == [newest.completed_on.isoformat(), newest.pk]
     assert statements_drift(certification_ids=[acsm.pk]) == []
+
+
+def test_the_chart_is_stored_per_week_and_older_per_day_sums_are_regrouped(shipped, trainer, today):
+    import importlib
+
+    from django.apps import apps
+
+    acsm = certify(trainer, "ACSM-CPT", start=years_ago(today, 1))
+    statement = CycleStatement.objects.get(cycle=acsm.cycles.get())
+    monday = statement.start + dt.timedelta(days=7 * 10)
+    for offset in (0, 2, 6, 7):  # three days of the cycle's eleventh week, and the first of its twelfth
+        teach(trainer, "1", monday + dt.timedelta(days=offset))
+    statement.refresh_from_db()
+    assert statement.weekly == [[monday.isoformat(), "3.00"], [(monday + dt.timedelta(days=7)).isoformat(), "1.00"]]
+    assert not statements_drift(certification_ids=[acsm.pk])
+
+    # A statement written before the chart was kept per week held one entry per day: the migration adds them up.
+    days = [[(monday + dt.timedelta(days=offset)).isoformat(), "1.00"] for offset in (0, 2, 6, 7)]
+    CycleStatement.objects.filter(pk=statement.pk).update(weekly=days)
+    importlib.import_module("certifications.migrations.0009_statement_weekly").regroup(apps, None)
+    statement.refresh_from_db()
+    assert statement.weekly == [[monday.isoformat(), "3.00"], [(monday + dt.timedelta(days=7)).isoformat(), "1.00"]]
+    assert not statements_drift(certification_ids=[acsm.pk])
