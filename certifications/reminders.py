@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from celery import group, shared_task
 from django.db import OperationalError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -40,6 +40,7 @@ from accounts.notifications.services import (
     notifications_recorded,
     notify_many,
 )
+from cectracker.lookups import AnyOf
 from certifications.models import Certification, Credential, Cycle
 from certifications.rules.engine import (
     EXPIRED,
@@ -110,7 +111,7 @@ def certification_reminders_batch(
         # 1,000 model instances with their users per batch.
         holders = {
             row[0]: row
-            for row in Certification.objects.filter(pk__in=[cert_id for cert_id, _, _ in batch]).values_list(
+            for row in Certification.objects.filter(AnyOf(F("pk"), [cert_id for cert_id, _, _ in batch])).values_list(
                 "pk",
                 "user_id",
                 "credential_id",
@@ -222,7 +223,7 @@ def certifications_progress(*, certifications: list[Held], as_of: date) -> list[
 
 def _stored(certification_ids: list[int]) -> dict[int, tuple]:
     """Per certification, its latest cycle with the stored statement's values (one query)."""
-    rows = Cycle.objects.filter(certification_id__in=certification_ids).order_by("certification_id", "start")
+    rows = Cycle.objects.filter(AnyOf(F("certification_id"), certification_ids)).order_by("certification_id", "start")
     return {row[0]: row for row in rows.values_list(*_STORED)}  # the latest start stays
 
 

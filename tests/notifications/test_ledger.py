@@ -184,3 +184,39 @@ def _cycle_context():
         "cpr_aed_ok": True,
         "days_left": 90,
     }
+
+
+def test_many_reminders_are_claimed_once_each_on_postgresql_and_on_the_sqlite_of_make_run(trainer, monkeypatch):
+    """The ledger's batch INSERT ... ON CONFLICT and its `AnyOf` reads write PostgreSQL's SQL (arrays) in CI and
+    the plain VALUES / IN of `make run`'s SQLite: the same rows claimed, a duplicate skipped, on both."""
+    from django.db import connection
+    from django.db.models import F
+    from django.db.utils import ConnectionHandler
+    from django.utils import timezone
+
+    import accounts.notifications.services as services
+    from cectracker.lookups import AnyOf
+
+    def claim(db, user_id):
+        row = (user_id, "cycle_ending", "cycle:1", dt.date(2026, 3, 1), "Ends soon", "/c/1/", "{}", True, "pending")
+        later = (*row[:3], dt.date(2026, 5, 1), *row[4:])
+        monkeypatch.setattr(services, "connection", db)
+        rows = [
+            tuple(db.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for v in r)
+            for r in (row, row, later)
+        ]
+        inserted = services._insert_new(rows=rows, now=timezone.now())
+        query = Notification.objects.filter(AnyOf(F("user_id"), [user_id, 0]), AnyOf(F("key"), ["cycle:1"]))
+        sql, params = query.values_list("due_on").query.get_compiler(connection=db).as_sql()
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            days = sorted(str(day) for (day,) in cursor.fetchall())
+        return [status for _, status in inserted], days
+
+    assert claim(connection, trainer.pk) == (["pending", "pending"], ["2026-03-01", "2026-05-01"])
+    sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
+    with sqlite.schema_editor() as editor:
+        editor.create_model(Notification)
+    sqlite.cursor().execute("PRAGMA foreign_keys = OFF")  # no user table here: the ledger's own SQL is the point
+    assert claim(sqlite, 1) == (["pending", "pending"], ["2026-03-01", "2026-05-01"])
+    sqlite.close()
