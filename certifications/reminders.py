@@ -111,7 +111,9 @@ def certification_reminders_batch(
         # 1,000 model instances with their users per batch.
         holders = {
             row[0]: row
-            for row in Certification.objects.filter(AnyOf(F("pk"), [cert_id for cert_id, _, _ in batch])).values_list(
+            for row in Certification.objects.filter(AnyOf(F("pk"), [cert_id for cert_id, _, _ in batch]))
+            .order_by()  # into a dict: the model's order joined the credential and organization to sort them
+            .values_list(
                 "pk",
                 "user_id",
                 "credential_id",
@@ -234,8 +236,9 @@ def reminder_candidate_ids(*, as_of: date) -> list[int]:
     return [cert_id for cert_id, _, _ in _candidates(as_of=as_of)]
 
 
-def _candidates(*, as_of: date) -> list[tuple[int, int, date]]:
-    """(certification id, current cycle id, its start) of every candidate, by certification id (one query)."""
+def _candidates(*, as_of: date, first: int | None = None, last: int | None = None) -> list[tuple[int, int, date]]:
+    """(certification id, current cycle id, its start) of every candidate, by certification id (one query);
+    only certification ids `first` to `last` when given (one batch of the fanned-out sweep)."""
     window = (
         Q(end__gte=as_of, end__lte=as_of + timedelta(days=THRESHOLDS[0]))
         | Q(end__lt=as_of, grace_until__isnull=False, grace_until__gte=as_of - timedelta(days=LAPSED_WINDOW_DAYS))
@@ -246,6 +249,7 @@ def _candidates(*, as_of: date) -> list[tuple[int, int, date]]:
         later = Cycle.objects.filter(certification_id=OuterRef("certification_id"), start__gt=OuterRef("start"))
         rows = (
             Cycle.objects.filter(window, recorded_status="")
+            .filter(**({"certification_id__gte": first, "certification_id__lte": last} if first is not None else {}))
             .exclude(Exists(later))
             .order_by("certification_id")
             .values_list("certification_id", "pk", "start")
@@ -426,6 +430,11 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
+def _ranges(candidates: list[tuple[int, int, date]], size: int) -> list[tuple[int, int]]:
+    """(first, last) certification id of each batch of `size` candidates (they come by certification id)."""
+    return [(chunk[0][0], chunk[-1][0]) for chunk in _chunks(candidates, size)]
+
+
 # Celery tasks: thin, take ids, call the service above. Each keeps the name it was first
 # published under, because beat rows and queued messages carry it.
 @shared_task(name="certifications.tasks.reminders_sweep_task", acks_late=True)
@@ -443,27 +452,36 @@ def reminders_sweep_task(*, as_of: str | None = None) -> dict[str, int]:
     retry_backoff=True,
     max_retries=5,
 )
-def reminders_batch_task(*, as_of: str, batch: list[list]) -> dict[str, int]:
-    """One batch of the sweep: [certification id, cycle id, ISO start] each. Safe to repeat (the ledger)."""
-    rows = [(cert_id, cycle_id, date.fromisoformat(start)) for cert_id, cycle_id, start in batch]
-    return certification_reminders_batch(as_of=date.fromisoformat(as_of), batch=rows)
+def reminders_batch_task(
+    *, as_of: str, first: int | None = None, last: int | None = None, batch: list[list] | None = None
+) -> dict[str, int]:
+    """One batch of the sweep: the candidates among certification ids `first` to `last`, found here (or, as
+    published before ranges, `batch`: [certification id, cycle id, ISO start] each). Safe to repeat (the ledger)."""
+    day = date.fromisoformat(as_of)
+    if batch is None:
+        rows = _candidates(as_of=day, first=first, last=last)
+    else:
+        rows = [(cert_id, cycle_id, date.fromisoformat(start)) for cert_id, cycle_id, start in batch]
+    return certification_reminders_batch(as_of=day, batch=rows)
 
 
 def reminders_sweep_fanout(*, as_of: date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """The daily sweep spread over Celery workers: one task per batch of candidates (a group: any worker on
     any host takes the next batch), then the staff digests and the re-enqueue of what a crash left pending.
 
+    A batch is sent as the first and last certification id of its candidates, and finds them itself: sending
+    1,000 candidates a message took a second of the 100,000 sweep before any worker could start.
+
     Each reminder is still recorded exactly once: a batch that is retried or redelivered after a worker died
     finds its reminders in the ledger (unique key, INSERT ... ON CONFLICT) and adds nothing."""
     as_of = as_of or timezone.localdate()
     started = timezone.now()
     candidates = _candidates(as_of=as_of)
-    batches = [
-        [[cert_id, cycle_id, start.isoformat()] for cert_id, cycle_id, start in chunk]
-        for chunk in _chunks(candidates, batch_size)
-    ]
+    batches = _ranges(candidates, batch_size)
     if batches:
-        group(reminders_batch_task.s(as_of=as_of.isoformat(), batch=batch) for batch in batches).apply_async()
+        group(
+            reminders_batch_task.s(as_of=as_of.isoformat(), first=first, last=last) for first, last in batches
+        ).apply_async()
     return {
         "candidates": len(candidates),
         "batches": len(batches),

@@ -22,7 +22,13 @@ def test_batches_record_every_reminder_once_and_a_redelivered_batch_adds_nothing
     assert (stats["candidates"], stats["batches"]) == (5, 3)
     assert Notification.objects.filter(kind="cycle_ending").count() == 5
     # A worker died after committing a batch: the broker hands the batch out again.
-    batch = [[c, cy, start.isoformat()] for c, cy, start in _candidates(as_of=as_of)[:2]]
+    candidates = _candidates(as_of=as_of)
+    first, last = candidates[1][0], candidates[2][0]
+    assert _candidates(as_of=as_of, first=first, last=last) == candidates[1:3]
+    redelivered = reminders_batch_task(as_of=as_of.isoformat(), first=first, last=last)
+    assert redelivered == {"skipped": 2, "decided": 0, "created": 0}
+    # A message published before batches were ranges still runs.
+    batch = [[c, cy, start.isoformat()] for c, cy, start in candidates[:2]]
     assert reminders_batch_task(as_of=as_of.isoformat(), batch=batch) == {"skipped": 2, "decided": 0, "created": 0}
     assert reminders_sweep_fanout(as_of=as_of, batch_size=2)["batches"] == 3
     assert Notification.objects.count() == 5
