@@ -15,7 +15,11 @@ class Notification(models.Model):
     PENDING, SENT, SKIPPED = "pending", "sent", "skipped"
     EMAIL_CHOICES = [(PENDING, "Pending"), (SENT, "Sent"), (SKIPPED, "Not emailed (preferences)")]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the (user, -created_at) index and the unique keys begin with the user, and each
+    # index is one more write per reminder the sweep records.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200, help_text='What it is about, e.g. "cycle:12" or "petition:3".')
     # The day the notification became due (reminders); null for events, which happen once per key.
