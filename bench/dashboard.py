@@ -25,6 +25,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -122,6 +123,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help=f"the issue's sizes ({FULL})")
     parser.add_argument("--runs", type=int, default=10, help="requests per figure (median)")
     args = parser.parse_args()
+    call_command("migrate", verbosity=0)  # a fresh database works as it is
     with transaction.atomic(), scopes_disabled():
         load_defaults()
     with baseline_urls():
