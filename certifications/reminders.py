@@ -252,14 +252,10 @@ def _candidates(*, as_of: date, first: int | None = None, last: int | None = Non
             | Q(Exists(cpr_ending), end__gte=as_of)
         )
         later = Cycle.objects.filter(certification_id=OuterRef("certification_id"), start__gt=OuterRef("start"))
-        rows = (
-            Cycle.objects.filter(window, recorded_status="")
-            .filter(**({"certification_id__gte": first, "certification_id__lte": last} if first is not None else {}))
-            .exclude(Exists(later))
-            .order_by("certification_id")
-            .values_list("certification_id", "pk", "start")
-        )
-        return list(rows)
+        rows = Cycle.objects.filter(window, recorded_status="").exclude(Exists(later))
+        if first is not None:
+            rows = rows.filter(certification_id__gte=first, certification_id__lte=last)
+        return list(rows.order_by("certification_id").values_list("certification_id", "pk", "start"))
 
 
 def _possible(*, cpr_aed_valid_until: date | None, cycle: EngineCycle, as_of: date) -> list[tuple[str, date]]:
