@@ -204,7 +204,8 @@ def _insert_new(*, rows: list[tuple], now) -> list[tuple[int, str]]:
         sql = f"{head} SELECT *, 0, '', %s FROM UNNEST({arrays}) {tail}"  # noqa: S608
         params = [created_at, *(list(column) for column in zip(*rows, strict=True))]
     else:
-        sql = f"{head} VALUES {', '.join(['(' + ', '.join(['%s'] * 12) + ')'] * len(rows))} {tail}"
+        row = "(" + ", ".join(["%s"] * (len(names) + 3)) + ")"  # the names, then attempts, last_error, created_at
+        sql = f"{head} VALUES {', '.join([row] * len(rows))} {tail}"
         params = [value for row in rows for value in (*row, 0, "", created_at)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
