@@ -180,6 +180,7 @@ def celery_worker_env(transactional_db, settings, tmp_path):
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": "filemail://",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "EMAIL_BACKEND": "tests.notifications.backends.FileBackend",  # a file per email, whatever the timing
         "MEDIA_ROOT": settings.MEDIA_ROOT,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DEBUG": "false",

@@ -1,4 +1,5 @@
-"""Email backends for notification tests: one that fails, one slow enough to kill a worker mid-send."""
+"""Email backends for tests: one that fails, a file per message for real workers, and a slow one to kill a
+worker mid-send."""
 
 import os
 import smtplib
@@ -23,14 +24,23 @@ class FlakyBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
-class SlowFileBackend(BaseEmailBackend):
-    """Waits, then writes each message to its own file in EMAIL_FILE_PATH; slow enough that a test
-    can SIGKILL the worker in the middle of the sends."""
+class FileBackend(BaseEmailBackend):
+    """Writes each message to its own file in EMAIL_FILE_PATH, the real workers' outbox in tests. Django's file
+    backend names a file by the second and the connection's id, which a second connection in the same second can
+    reuse: two emails in one file, counted as one."""
 
     def send_messages(self, messages):
-        time.sleep(float(os.environ.get("CECT_TEST_SEND_DELAY", "0.4")))
         folder = Path(settings.EMAIL_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)
         for message in messages:
             (folder / f"{uuid.uuid4().hex}.eml").write_bytes(message.message().as_bytes())
         return len(messages)
+
+
+class SlowFileBackend(FileBackend):
+    """Waits, then writes as `FileBackend`; slow enough that a test can SIGKILL the worker in the middle of the
+    sends."""
+
+    def send_messages(self, messages):
+        time.sleep(float(os.environ.get("CECT_TEST_SEND_DELAY", "0.4")))
+        return super().send_messages(messages)
